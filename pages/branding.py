@@ -1,0 +1,52 @@
+"""Colour rules for clinic branding: pure functions, no request or ORM.
+
+A clinic picks any brand colour; these functions choose text colours that keep WCAG AA contrast (4.5:1) with it.
+"""
+
+import re
+
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+WHITE = "#ffffff"
+BLACK = "#000000"
+AA_NORMAL_TEXT = 4.5
+
+
+def parse_hex(colour):
+    if not HEX_COLOUR.match(colour or ""):
+        raise ValueError(f"{colour!r} is not a colour like #1d4f91.")
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def to_hex(rgb):
+    return "#" + "".join(f"{max(0, min(255, round(c))):02x}" for c in rgb)
+
+
+def relative_luminance(colour):
+    """WCAG 2.x relative luminance of a #rrggbb colour."""
+
+    def channel(value):
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in parse_hex(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first, second):
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def text_colour_on(background):
+    """White or black, whichever reads better on `background` (one of them always reaches AA)."""
+    return WHITE if contrast_ratio(background, WHITE) >= contrast_ratio(background, BLACK) else BLACK
+
+
+def darken_until_readable(colour, background=WHITE, target=AA_NORMAL_TEXT):
+    """The brand colour, darkened just enough to be readable as text (links, headings) on `background`."""
+    rgb = parse_hex(colour)
+    for step in range(0, 101):
+        candidate = to_hex(tuple(c * (1 - step / 100) for c in rgb))
+        if contrast_ratio(candidate, background) >= target:
+            return candidate
+    return BLACK

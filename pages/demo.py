@@ -1,0 +1,132 @@
+"""Demo clinics, accounts and logos for local development, built in code and safe to build again."""
+
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
+from wagtail.images.models import Image
+
+from pages import branding
+from pages.onboarding import ROLES, create_or_update_clinic
+
+SUPERUSER = ("admin", "clinic-admin-demo")
+STAFF_PASSWORD = "clinic-staff-demo"
+ROLE_ACCOUNTS = {"editors": "editor", "medical reviewers": "reviewer", "moderators": "moderator"}
+
+
+@dataclass(frozen=True)
+class DemoClinic:
+    name: str
+    hostname: str
+    account_prefix: str
+    introduction: str
+    settings: dict
+
+
+CLINICS = (
+    DemoClinic(
+        name="ASCPM",
+        hostname="ascpm.localhost",
+        account_prefix="ascpm",
+        introduction="We help people with back and neck pain move more easily, with care close to home.",
+        settings={
+            "display_name": "ASCPM",
+            "short_description": "Spine care and pain management",
+            "phone": "(555) 010-4410",
+            "address": "200 Harbor Medical Plaza\nSuite 310\nSpringfield",
+            "opening_hours": "Monday to Friday: 8am to 5pm\nSaturday and Sunday: closed",
+            "notification_email": "frontdesk@ascpm.example",
+            "brand_colour": "#0b6e69",
+        },
+    ),
+    DemoClinic(
+        name="Spinal Diagnostics",
+        hostname="spinaldiagnostics.localhost",
+        account_prefix="spinaldiagnostics",
+        introduction="We find the cause of your back or neck pain and treat it, so you can get back to your life.",
+        settings={
+            "display_name": "Spinal Diagnostics",
+            "short_description": "Diagnosis and treatment of back and neck pain",
+            "phone": "(555) 010-7720",
+            "address": "48 Riverside Drive\nBuilding B\nLakeview",
+            "opening_hours": "Monday to Thursday: 7:30am to 6pm\nFriday: 7:30am to 3pm",
+            "notification_email": "team@spinaldiagnostics.example",
+            "brand_colour": "#5b2a86",
+        },
+    ),
+)
+
+
+def draw_logo(text, colour):
+    """A badge with the clinic's initials in its brand colour (the header prints the name beside it). PNG bytes."""
+    size = 160
+    canvas = PILImage.new("RGBA", (size, size), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(canvas)
+    draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=32, fill=colour)
+    initials = "".join(word[0] for word in text.split()[:2]).upper()
+    font = ImageFont.load_default(size=80)
+    draw.text((size / 2, size / 2), initials, font=font, fill=branding.text_colour_on(colour), anchor="mm")
+    out = BytesIO()
+    canvas.save(out, format="PNG")
+    return out.getvalue()
+
+
+def ensure_logo(result, demo):
+    title = f"{demo.settings['display_name']} logo"
+    logo = Image.objects.filter(collection=result.collection, title=title).first()
+    if logo is None:
+        data = draw_logo(demo.settings["display_name"], demo.settings["brand_colour"])
+        logo = Image(title=title, collection=result.collection)
+        logo.file = ImageFile(BytesIO(data), name=f"{demo.account_prefix}-logo.png")
+        logo.save()
+    if result.settings.logo_id != logo.pk:
+        result.settings.logo = logo
+        result.settings.save(update_fields=["logo"])
+    return logo
+
+
+def ensure_user(username, password, email, *, superuser=False, groups=()):
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+    wanted = {"email": email, "is_staff": superuser, "is_superuser": superuser, "is_active": True}
+    changed = created
+    for key, value in wanted.items():
+        if getattr(user, key) != value:
+            setattr(user, key, value)
+            changed = True
+    # Re-hashing on every run would change the database each time; only set a password that does not match.
+    if not user.check_password(password):
+        user.set_password(password)
+        changed = True
+    if changed:
+        user.save()
+    user.groups.add(*groups)
+    return user
+
+
+def build_demo(port=8000):
+    """Create or refresh the demo clinics and accounts; returns lines describing what to open and how to log in."""
+    lines = []
+    ensure_user(SUPERUSER[0], SUPERUSER[1], "admin@example.com", superuser=True)
+    for demo in CLINICS:
+        result = create_or_update_clinic(demo.name, demo.hostname, port, **demo.settings)
+        home = result.home_page
+        if home.introduction != demo.introduction:
+            home.introduction = demo.introduction
+            home.save_revision().publish()
+        ensure_logo(result, demo)
+        lines.append(f"{demo.name}: {result.site.root_url}/  (admin: {result.site.root_url}/admin/)")
+        for role in ROLES:
+            username = f"{demo.account_prefix}-{ROLE_ACCOUNTS[role.suffix]}"
+            ensure_user(
+                username,
+                STAFF_PASSWORD,
+                f"{username}@example.com",
+                groups=[result.groups[role.suffix]],
+            )
+            lines.append(f"    {role.suffix:<18} {username} / {STAFF_PASSWORD}")
+    lines.append(f"Network admin (superuser): {SUPERUSER[0]} / {SUPERUSER[1]}  at http://localhost:{port}/admin/")
+    return lines

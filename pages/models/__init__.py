@@ -1,0 +1,6 @@
+from pages.models.clinics import ClinicHomePage, ClinicSettings
+
+__all__ = [
+    "ClinicHomePage",
+    "ClinicSettings",
+]

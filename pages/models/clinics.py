@@ -1,0 +1,140 @@
+"""A clinic: its home page (the root of its Site) and its per-site settings."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import Page
+
+from pages import branding
+
+
+def validate_brand_colour(value):
+    try:
+        branding.parse_hex(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class ClinicHomePage(Page):
+    """The root page of one clinic's website; every page the clinic publishes lives below it."""
+
+    introduction = models.TextField(
+        "introduction",
+        blank=True,
+        help_text="One or two sentences welcoming patients, e.g. 'We treat back and neck pain close to home.'",
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+
+    # Clinic home pages sit directly under the tree root; one per Site. Child types grow with the content issues.
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = []
+    max_count_per_parent = None
+
+    class Meta:
+        verbose_name = "clinic home page"
+
+
+@register_setting(icon="site")
+class ClinicSettings(BaseSiteSetting):
+    """Contact details and branding of one clinic, edited by that clinic in Settings → Clinic settings."""
+
+    display_name = models.CharField(
+        "display name",
+        max_length=120,
+        help_text="The clinic's name as patients see it, e.g. 'Spinal Diagnostics'.",
+    )
+    short_description = models.CharField(
+        "short description",
+        max_length=255,
+        blank=True,
+        help_text="A line under the name, e.g. 'Spine and pain care in Springfield'.",
+    )
+    phone = models.CharField(
+        "phone number",
+        max_length=40,
+        blank=True,
+        help_text="The number patients should call, as it should be shown, e.g. '(555) 014-2200'.",
+    )
+    address = models.TextField(
+        "address",
+        blank=True,
+        help_text="Postal address, one part per line, e.g. '12 Market Street\\nSpringfield'.",
+    )
+    opening_hours = models.TextField(
+        "opening hours",
+        blank=True,
+        help_text="One line per day or range, e.g. 'Monday to Friday: 8am to 5pm'.",
+    )
+    notification_email = models.EmailField(
+        "notification email",
+        blank=True,
+        help_text="Where staff notifications go (never to patients), e.g. 'frontdesk@example.com'.",
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="logo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown in the header of every page; a wide image about 240 × 80 pixels works best.",
+    )
+    brand_colour = models.CharField(
+        "brand colour",
+        max_length=7,
+        default="#1d4f91",
+        validators=[validate_brand_colour],
+        help_text="Header colour as #rrggbb, e.g. '#0b6e69'. Text colours are chosen to stay readable.",
+    )
+
+    # One query for the settings and the logo on every page.
+    select_related = ["logo"]
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("display_name"),
+                FieldPanel("short_description"),
+                FieldPanel("logo"),
+                FieldPanel("brand_colour"),
+            ],
+            heading="Name and branding",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("phone"), FieldPanel("address"), FieldPanel("opening_hours")],
+            heading="Contact details",
+        ),
+        MultiFieldPanel([FieldPanel("notification_email")], heading="Staff notifications"),
+    ]
+
+    class Meta:
+        verbose_name = "clinic settings"
+        verbose_name_plural = "clinic settings"
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name or f"Clinic settings #{self.pk}"
+
+    @property
+    def brand_text_colour(self):
+        return branding.text_colour_on(self.brand_colour)
+
+    @property
+    def brand_link_colour(self):
+        return branding.darken_until_readable(self.brand_colour)
+
+    @property
+    def address_lines(self):
+        return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+    @property
+    def opening_hours_lines(self):
+        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+
+    @property
+    def phone_href(self):
+        """The phone number as a tel: URL (digits and a leading +), for a tap-to-call link."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return f"tel:{digits}" if digits else ""

@@ -1,0 +1,57 @@
+"""A comparable picture of everything onboarding and the demo write, to prove repeated runs change nothing."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from wagtail.images.models import Image
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    GroupSitePermission,
+    Page,
+    Revision,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from pages.models import ClinicSettings
+
+
+def database_snapshot():
+    User = get_user_model()
+    return {
+        "sites": sorted(Site.objects.values_list("site_name", "hostname", "port", "root_page__url_path")),
+        "pages": sorted(Page.objects.values_list("url_path", "title", "live", "content_type__model", "numchild")),
+        "revisions": Revision.objects.count(),
+        "collections": sorted(Collection.objects.values_list("path", "name")),
+        "settings": sorted(ClinicSettings.objects.values_list(*_fields(ClinicSettings))),
+        "groups": sorted(
+            (group.name, sorted(group.permissions.values_list("codename", flat=True)))
+            for group in Group.objects.prefetch_related("permissions")
+        ),
+        "page_permissions": sorted(
+            GroupPagePermission.objects.values_list("group__name", "page__url_path", "permission__codename")
+        ),
+        "collection_permissions": sorted(
+            GroupCollectionPermission.objects.values_list("group__name", "collection__name", "permission__codename")
+        ),
+        "site_permissions": sorted(
+            GroupSitePermission.objects.values_list("group__name", "site__hostname", "permission__codename")
+        ),
+        "workflows": sorted(Workflow.objects.values_list("name", "active")),
+        "workflow_tasks": sorted(WorkflowTask.objects.values_list("workflow__name", "task__name", "sort_order")),
+        "workflow_pages": sorted(WorkflowPage.objects.values_list("page__url_path", "workflow__name")),
+        "approval_groups": sorted(GroupApprovalTask.objects.values_list("name", "groups__name")),
+        "users": sorted(
+            User.objects.values_list("username", "email", "is_superuser", "is_staff", "is_active", "password")
+        ),
+        "user_groups": sorted(User.groups.through.objects.values_list("user__username", "group__name")),
+        "images": sorted(Image.objects.values_list("title", "file", "collection__name", "width", "height")),
+    }
+
+
+def _fields(model):
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in {"id"}]

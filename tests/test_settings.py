@@ -1,0 +1,145 @@
+"""Settings: safe by default, configured from the environment, production refuses to start unsafely."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.db import connection
+
+from clinic_site.settings.base import check_secret_key
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GOOD_KEY = "q7Zr-" + "x9Kp2" * 12
+
+
+def python(code, **env):
+    """Run `code` in a fresh interpreter with only the given environment (plus PATH)."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+SETUP = "import django; django.setup(); from django.conf import settings as s; "
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("", "not set"),
+        ("django-insecure-" + "a1b2c3d4e5" * 6, "prefix"),
+        ("short-but-random-1234", "at least 50"),
+        ("ab" * 40, "different characters"),
+    ],
+)
+def test_check_secret_key_names_the_weakness(key, problem):
+    assert problem in check_secret_key(key)
+
+
+def test_check_secret_key_accepts_a_strong_key():
+    assert check_secret_key(GOOD_KEY) is None
+
+
+@pytest.mark.parametrize("key", [None, "changeme", "django-insecure-dev-only-key-never-use-in-production"])
+def test_production_settings_refuse_to_start_with_an_insecure_secret_key(key):
+    env = {"DJANGO_SETTINGS_MODULE": "clinic_site.settings.production"}
+    if key is not None:
+        env["SECRET_KEY"] = key
+    result = python(SETUP + "print('started')", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "started" not in result.stdout
+
+
+def test_production_settings_start_with_a_strong_key_and_are_hardened():
+    result = python(
+        SETUP + "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.TASKS['default']['BACKEND'])",
+        DJANGO_SETTINGS_MODULE="clinic_site.settings.production",
+        SECRET_KEY=GOOD_KEY,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "True", "django_tasks_db.DatabaseBackend"]
+
+
+def test_dev_settings_work_with_no_environment_variables_at_all():
+    result = python(
+        SETUP + "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'])",
+        DJANGO_SETTINGS_MODULE="clinic_site.settings.dev",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True",
+        "django.db.backends.sqlite3",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+
+
+def test_base_settings_have_no_secret_key_and_debug_off_by_default():
+    without_key = python(SETUP + "print(s.SECRET_KEY)", DJANGO_SETTINGS_MODULE="clinic_site.settings.base")
+    assert without_key.returncode != 0
+    assert "SECRET_KEY setting must not be empty" in without_key.stderr
+    with_key = python(SETUP + "print(s.DEBUG)", DJANGO_SETTINGS_MODULE="clinic_site.settings.base", SECRET_KEY=GOOD_KEY)
+    assert with_key.stdout.split() == ["False"]
+
+
+def test_database_and_redis_urls_configure_the_services():
+    result = python(
+        SETUP + "d = s.DATABASES['default']; c = s.CACHES['default']; "
+        "print(d['ENGINE'], d['NAME'], d['HOST'], d['PORT'], c['BACKEND'], c['LOCATION'])",
+        DJANGO_SETTINGS_MODULE="clinic_site.settings.dev",
+        DATABASE_URL="postgres://clinic@db.internal:5433/clinics",
+        REDIS_URL="redis://cache.internal:6379/2",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "clinics",
+        "db.internal",
+        "5433",
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://cache.internal:6379/2",
+    ]
+
+
+def test_email_settings_come_from_the_environment():
+    result = python(
+        SETUP + "print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL)",
+        DJANGO_SETTINGS_MODULE="clinic_site.settings.dev",
+        EMAIL_HOST="smtp.internal",
+        EMAIL_PORT="587",
+        EMAIL_USE_TLS="true",
+        DEFAULT_FROM_EMAIL="noreply@clinics.example",
+    )
+    assert result.stdout.split() == ["smtp.internal", "587", "True", "noreply@clinics.example"]
+
+
+def test_a_malformed_boolean_variable_is_a_clear_error():
+    result = python(SETUP, DJANGO_SETTINGS_MODULE="clinic_site.settings.dev", EMAIL_USE_TLS="maybe")
+    assert result.returncode != 0
+    assert "EMAIL_USE_TLS must be true or false" in result.stderr
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_the_services_run_uses_real_postgresql():
+    assert connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        assert cursor.fetchone()[0].startswith("PostgreSQL")
+
+
+@pytest.mark.services
+def test_the_services_run_shares_one_redis_cache_between_separate_clients():
+    """Two cache clients stand for two server processes: what one writes, the other reads."""
+    assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    first, second = cache, caches.create_connection("default")
+    first.set("shared-check", "written by the first process", 30)
+    assert second.get("shared-check") == "written by the first process"
