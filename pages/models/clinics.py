@@ -1,6 +1,7 @@
 """A clinic: its home page (the root of its Site) and its per-site settings."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -29,8 +30,7 @@ class ClinicHomePage(Page):
 
     # Clinic home pages sit directly under the tree root; one per Site. Child types grow with the content issues.
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = []
-    max_count_per_parent = None
+    subpage_types = ["pages.ProcedurePage", "pages.ContactPage"]
 
     class Meta:
         verbose_name = "clinic home page"
@@ -89,6 +89,13 @@ class ClinicSettings(BaseSiteSetting):
         help_text="Header colour as #rrggbb, e.g. '#0b6e69'. Text colours are chosen to stay readable.",
     )
 
+    reading_grade_target = models.PositiveSmallIntegerField(
+        "reading grade target",
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(16)],
+        help_text="Highest Flesch-Kincaid grade editors should aim for; 6 to 8 suits most patients.",
+    )
+
     # One query for the settings and the logo on every page.
     select_related = ["logo"]
 
@@ -107,6 +114,7 @@ class ClinicSettings(BaseSiteSetting):
             heading="Contact details",
         ),
         MultiFieldPanel([FieldPanel("notification_email")], heading="Staff notifications"),
+        MultiFieldPanel([FieldPanel("reading_grade_target")], heading="Writing for patients"),
     ]
 
     class Meta:
