@@ -4,7 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from pages.views import healthz
+from pages.views.public import healthz
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),

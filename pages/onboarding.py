@@ -57,8 +57,11 @@ ROLES = (
         # Settings go live without review, so only those who may publish may change them.
         site_permissions=("pages.change_clinicsettings",),
     ),
-    # Patient messages and form submissions; their permissions arrive with those features.
-    Role("moderators"),
+    # Contact-form submissions (and patient messages): personal data, so this group alone sees them.
+    Role(
+        "moderators",
+        site_permissions=("wagtailforms.view_formsubmission", "wagtailforms.delete_formsubmission"),
+    ),
 )
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"

@@ -1,8 +1,12 @@
 """Test data builders. Clinics are built through the same onboarding code as `create_clinic`."""
 
+import datetime
+
 import factory
+import wagtail_factories
 from django.contrib.auth import get_user_model
 
+from pages.models import ContactFormField, ContactPage, ProcedurePage, RecoveryGuidancePage
 from pages.onboarding import create_or_update_clinic
 
 TEST_PASSWORD = "correct-horse-battery"
@@ -44,3 +48,70 @@ def role_user(clinic, role):
     """A user in one of `clinic`'s groups ("editors", "medical reviewers" or "moderators")."""
     username = f"{clinic.site.hostname.split('.')[0]}-{role.replace(' ', '-')}"
     return UserFactory(username=username, groups=[clinic.groups[role]])
+
+
+class ProcedurePageFactory(wagtail_factories.PageFactory):
+    """A complete, publishable procedure page; pass parent=<clinic home page>."""
+
+    class Meta:
+        model = ProcedurePage
+
+    title = "Facet joint injections"
+    summary = "A facet joint injection puts medicine into a small joint in your spine to ease pain."
+    what_it_is = "<p>Facet joints are small joints between the bones of your spine.</p>"
+    how_it_works = "<p>A numbing medicine and a steroid go into the joint. Live X-ray guides the needle.</p>"
+    benefits = "<p>Less pain and easier movement.</p>"
+    relief_duration = "Several weeks to several months."
+    preparation = "<p>Bring someone to drive you home.</p>"
+    positioning = "You lie face down."
+    duration = "About 15 minutes."
+    risks = "<p>Some soreness where the needle went in.</p>"
+    body_location = "Facet joints of the neck or lower back"
+    reviewer_name = "Dr Test Reviewer"
+    reviewer_credentials = "MD, pain medicine"
+    last_reviewed = datetime.date(2026, 3, 15)
+
+
+class RecoveryGuidancePageFactory(wagtail_factories.PageFactory):
+    """A complete recovery page; pass parent=<procedure page>."""
+
+    class Meta:
+        model = RecoveryGuidancePage
+
+    title = "What to expect after facet joint injections"
+    summary = "Most people go home the same day and feel better within one or two days."
+    timeline = factory.LazyFunction(
+        lambda: [
+            ("stage", {"when": "Right after", "what_to_expect": "<p>Some soreness.</p>", "what_to_do": ""}),
+            ("stage", {"when": "The next day", "what_to_expect": "<p>Back to normal.</p>", "what_to_do": ""}),
+        ]
+    )
+    activity_advice = "<p>Rest on the day. Go back to normal activities the next day.</p>"
+    warning_signs = "<ul><li>Fever</li><li>New numbness or weakness</li></ul>"
+    reviewer_name = "Dr Test Reviewer"
+    last_reviewed = datetime.date(2026, 3, 15)
+
+
+class ContactPageFactory(wagtail_factories.PageFactory):
+    """A contact page with name, email and message fields; pass parent=<clinic home page>."""
+
+    class Meta:
+        model = ContactPage
+        skip_postgeneration_save = True
+
+    title = "Contact us"
+    to_address = "staff@example.com"
+    from_address = "noreply@example.com"
+    subject = "New contact form submission"
+
+    @factory.post_generation
+    def fields(self, create, extracted, **kwargs):
+        if not create:
+            return
+        for order, (label, field_type, required) in enumerate(
+            extracted
+            or [("Your name", "singleline", True), ("Your email", "email", True), ("Message", "multiline", True)]
+        ):
+            ContactFormField.objects.create(
+                page=self, sort_order=order, label=label, field_type=field_type, required=required
+            )

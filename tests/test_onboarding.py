@@ -162,7 +162,7 @@ def test_medical_reviewers_publish_their_own_tree_and_change_their_own_settings_
     assert not policy.user_has_permission_for_instance(reviewer, "change", clinic_b.settings)
 
 
-def test_moderators_can_log_in_but_have_no_page_or_media_rights_yet(clinics):
+def test_moderators_can_log_in_but_cannot_edit_pages(clinics):
     clinic_a, clinic_b = clinics
     moderator = role_user(clinic_a, "moderators")
     assert moderator.has_perm("wagtailadmin.access_admin")

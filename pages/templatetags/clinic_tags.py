@@ -1,0 +1,29 @@
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import _json_script_escapes
+from django.utils.safestring import mark_safe
+from wagtail.models import Site
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def clinic_menu(context):
+    """The live pages under the request's clinic home page that are marked 'show in menus'. One query."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return []
+    return list(site.root_page.get_children().live().public().in_menu().only("id", "title", "url_path", "depth"))
+
+
+@register.filter
+def json_ld(data):
+    """A <script type="application/ld+json"> element holding `data`.
+
+    Escapes <, > and & as Django's json_script does, so editor text such as "</script>" cannot end the element.
+    """
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_json_script_escapes)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 - escaped above
