@@ -4,10 +4,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from pages.views.public import healthz
+from pages.views import public
 
 urlpatterns = [
-    path("healthz/", healthz, name="healthz"),
+    path("healthz/", public.healthz, name="healthz"),
+    # Per-clinic routes: the view reads the clinic from the Host; they must come before Wagtail's page serving.
+    path("search/", public.search, name="search"),
+    path("sitemap.xml", public.sitemap, name="sitemap"),
+    path("robots.txt", public.robots_txt, name="robots_txt"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
