@@ -7,9 +7,11 @@ from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
+from wagtail.fields import StreamField
 from wagtail.images.models import Image
 
-from pages import branding
+from pages import branding, demo_content
+from pages.models import ContactFormField, ContactPage, ProcedurePage, RecoveryGuidancePage
 from pages.onboarding import ROLES, create_or_update_clinic
 
 SUPERUSER = ("admin", "clinic-admin-demo")
@@ -107,6 +109,53 @@ def ensure_user(username, password, email, *, superuser=False, groups=()):
     return user
 
 
+def _comparable(model, name, value):
+    """A field value in a form that compares equal when the content is the same (StreamField block ids vary)."""
+    field = model._meta.get_field(name)
+    if isinstance(field, StreamField):
+        probe = model(**{name: value})  # lets the field turn (type, value) tuples into a StreamValue
+        return [(block["type"], block["value"]) for block in field.get_prep_value(getattr(probe, name))]
+    return value
+
+
+def ensure_page(parent, model, data):
+    """Create the page under `parent`, or update it when the demo text changed; either way it ends up published."""
+    page = model.objects.child_of(parent).filter(slug=data["slug"]).first()
+    if page is None:
+        page = model(**data)
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        return page
+    stale = {
+        name: wanted
+        for name, wanted in data.items()
+        if _comparable(model, name, getattr(page, name)) != _comparable(model, name, wanted)
+    }
+    if stale:
+        for name, wanted in stale.items():
+            setattr(page, name, wanted)
+        page.save_revision().publish()
+    return page
+
+
+def ensure_contact_page(home, clinic_name):
+    page = ensure_page(home, ContactPage, demo_content.contact_page(clinic_name))
+    for order, field in enumerate(demo_content.CONTACT_FIELDS):
+        ContactFormField.objects.update_or_create(
+            page=page, label=field["label"], defaults={**field, "sort_order": order}
+        )
+    return page
+
+
+def ensure_content(home, demo):
+    content = demo_content.CONTENT[demo.account_prefix]
+    for procedure_data, recovery_pages in content["procedures"]:
+        procedure = ensure_page(home, ProcedurePage, procedure_data)
+        for recovery_data in recovery_pages:
+            ensure_page(procedure, RecoveryGuidancePage, recovery_data)
+    ensure_contact_page(home, demo.settings["display_name"])
+
+
 def build_demo(port=8000):
     """Create or refresh the demo clinics and accounts; returns lines describing what to open and how to log in."""
     lines = []
@@ -118,6 +167,7 @@ def build_demo(port=8000):
             home.introduction = demo.introduction
             home.save_revision().publish()
         ensure_logo(result, demo)
+        ensure_content(home, demo)
         lines.append(f"{demo.name}: {result.site.root_url}/  (admin: {result.site.root_url}/admin/)")
         for role in ROLES:
             username = f"{demo.account_prefix}-{ROLE_ACCOUNTS[role.suffix]}"

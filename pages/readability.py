@@ -4,7 +4,9 @@ Patients read at about a 6th to 8th grade level, so editors see the Flesch-Kinca
 their clinic's target. textstat is pinned to 0.7.8: later releases download a pronunciation dictionary at run time.
 """
 
+import re
 from dataclasses import dataclass
+from html import unescape
 
 import textstat
 from django.utils.html import strip_tags
@@ -35,9 +37,9 @@ class ReadingGrade:
 
 
 def html_to_text(html):
-    """Rich text as plain sentences: block ends become full stops' neighbours, tags disappear."""
-    spaced = html.replace("</p>", "</p>\n").replace("</li>", ".</li>\n").replace("<br/>", "\n")
-    return " ".join(strip_tags(spaced).split())
+    """Rich text as plain text: tags go, entities become characters, list items end as sentences."""
+    spaced = re.sub(r"<br\s*/?>", "\n", html.replace("</p>", "</p>\n").replace("</li>", ".</li>\n"))
+    return " ".join(unescape(strip_tags(spaced)).split())
 
 
 def reading_grade(text, target=DEFAULT_TARGET):

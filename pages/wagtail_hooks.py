@@ -1,9 +1,19 @@
 """Admin customisation, registered as Wagtail hooks."""
 
+from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.contrib.forms.utils import get_form_types
+from wagtail.contrib.forms.views import FormPagesListView
 
 from pages.permissions import clinic_sites_for, pages_in_sites
+from pages.views.admin import (
+    REPORT_RESULTS_URL_NAME,
+    REPORT_URL_NAME,
+    ClinicalReviewMenuItem,
+    ClinicalReviewPanel,
+    ClinicalReviewReportView,
+    can_review_clinical_pages,
+)
 
 FORM_SUBMISSIONS_PERMISSION = "wagtailforms.view_formsubmission"
 
@@ -19,3 +29,53 @@ def form_submissions_of_moderated_clinics(user, editable_forms):
         return editable_forms
     sites = clinic_sites_for(user, FORM_SUBMISSIONS_PERMISSION)
     return pages_in_sites(sites).filter(content_type__in=get_form_types())
+
+
+class ClinicFormPagesListView(FormPagesListView):
+    """The Forms index, open to moderators, who hold no page permission.
+
+    Wagtail's own index also demands a page permission; the list itself is scoped by get_forms_for_user, and so
+    by the hook above, so editors see an empty list and moderators their clinics' forms.
+    """
+
+    any_permission_required = None
+
+
+@hooks.register("register_admin_urls")
+def forms_index_for_moderators():
+    # The same paths as Wagtail's forms index: `pages` is installed first, so these match first.
+    return [
+        path("forms/", ClinicFormPagesListView.as_view(), name="clinic_forms_index"),
+        path("forms/results/", ClinicFormPagesListView.as_view(results_only=True), name="clinic_forms_index_results"),
+    ]
+
+
+@hooks.register("register_admin_urls")
+def clinical_review_report_urls():
+    # The view checks permissions itself; the "results" URL serves the listing when filters change.
+    return [
+        path("reports/clinical-review/", ClinicalReviewReportView.as_view(), name=REPORT_URL_NAME),
+        path(
+            "reports/clinical-review/results/",
+            ClinicalReviewReportView.as_view(results_only=True),
+            name=REPORT_RESULTS_URL_NAME,
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def clinical_review_report_menu_item():
+    return ClinicalReviewMenuItem(
+        "Clinical pages due for review",
+        reverse(REPORT_URL_NAME),
+        name="clinical-review",
+        icon_name="calendar-check",
+        # First in Reports: Wagtail's own reports start at 700.
+        order=600,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def clinical_review_dashboard_panel(request, panels):
+    if can_review_clinical_pages(request.user):
+        panels.append(ClinicalReviewPanel())

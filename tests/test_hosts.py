@@ -108,14 +108,3 @@ def test_two_clinics_on_one_hostname_with_different_ports_are_told_apart(db, cli
     two = client.get("/", HTTP_HOST="shared.test:8002", SERVER_PORT="8002").content.decode()
     assert "Port One" in one and "Port Two" not in one
     assert "Port Two" in two and "Port One" not in two
-
-
-@pytest.mark.parametrize("clinic_count", [2, 20])
-def test_a_clinic_home_page_renders_in_a_fixed_number_of_queries(
-    db, client, django_assert_max_num_queries, clinic_count
-):
-    clinics = [ClinicFactory() for _ in range(clinic_count)]
-    client.get("/", HTTP_HOST=clinics[0].site.hostname)  # warm Wagtail's site-root cache
-    with django_assert_max_num_queries(6):
-        response = client.get("/", HTTP_HOST=clinics[-1].site.hostname)
-    assert response.status_code == 200

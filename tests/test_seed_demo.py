@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from pages.demo import CLINICS, STAFF_PASSWORD, SUPERUSER
-from pages.models import ClinicSettings
+from pages.models import ClinicSettings, ProcedurePage, RecoveryGuidancePage
 from tests.snapshot import database_snapshot
 
 
@@ -79,3 +79,24 @@ def test_seed_demo_refuses_to_run_where_demo_data_is_not_allowed(settings):
 def test_seed_demo_refuses_a_bad_port():
     with pytest.raises(CommandError, match="from 1 to 65535"):
         call_command("seed_demo", "--port", "0", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_demo_content_is_published_on_both_sites_and_readable_at_grade_8_or_below(client):
+    seed()
+    for host, paths in {
+        "ascpm.localhost:8000": ["/facet-joint-injections/", "/contact/"],
+        "spinaldiagnostics.localhost:8000": [
+            "/facet-joint-injections/",
+            "/facet-joint-injections/what-to-expect-after/",
+            "/contact/",
+        ],
+    }.items():
+        for path in paths:
+            assert client.get(path, HTTP_HOST=host, SERVER_PORT="8000").status_code == 200, (host, path)
+    clinical = list(ProcedurePage.objects.all()) + list(RecoveryGuidancePage.objects.all())
+    assert len(clinical) == 3
+    for page in clinical:
+        grade = page.reading_grade(target=8)
+        assert grade.grade is not None and grade.meets_target, (page.url_path, grade.summary)
+        assert page.reviewer_name and page.last_reviewed and page.next_review_due

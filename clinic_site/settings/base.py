@@ -195,6 +195,10 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clinic-platform@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For (usually 1 behind a
+# load balancer). 0 trusts no header: with a proxy, every patient would then share the proxy's rate limit.
+ANTISPAM_TRUSTED_PROXIES = env_int("ANTISPAM_TRUSTED_PROXIES", 0)
+
 # Background tasks run in the request unless a settings module picks the database-backed worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

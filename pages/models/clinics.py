@@ -1,5 +1,6 @@
 """A clinic: its home page (the root of its Site) and its per-site settings."""
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -34,6 +35,14 @@ class ClinicHomePage(Page):
 
     class Meta:
         verbose_name = "clinic home page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Looked up by name: those modules import this one. One query each, without the large body fields.
+        procedure_model = apps.get_model("pages", "ProcedurePage")
+        context["procedures"] = procedure_model.objects.child_of(self).live().public().defer_streamfields()
+        context["contact_pages"] = self.get_children().live().public().type(apps.get_model("pages", "ContactPage"))
+        return context
 
 
 @register_setting(icon="site")

@@ -7,8 +7,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from pages import schema
 from pages.blocks import PARAGRAPH_FEATURES, ContentStreamBlock, FAQStreamBlock, StepStreamBlock
+from pages.models.clinics import ClinicSettings
 from pages.models.mixins import MedicalReviewMixin, PatientTextMixin
+from pages.panels import ReadingGradePanel
 
 
 class ProcedurePage(MedicalReviewMixin, PatientTextMixin, Page):
@@ -119,6 +122,7 @@ class ProcedurePage(MedicalReviewMixin, PatientTextMixin, Page):
     ]
 
     content_panels = Page.content_panels + [
+        ReadingGradePanel(),
         FieldPanel("summary"),
         FieldPanel("hero_image"),
         FieldPanel("what_it_is"),
@@ -163,5 +167,16 @@ class ProcedurePage(MedicalReviewMixin, PatientTextMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         # Looked up by name: the recovery module imports this one.
         recovery_model = apps.get_model("pages", "RecoveryGuidancePage")
-        context["recovery_pages"] = self.get_children().live().public().type(recovery_model)
+        recovery_pages = list(self.get_children().live().public().type(recovery_model))
+        context["recovery_pages"] = recovery_pages
+        clinic = ClinicSettings.for_request(request)
+        recovery_urls = [page.get_full_url(request) for page in recovery_pages]
+        url = self.get_full_url(request)
+        context["schema"] = schema.medical_web_page(
+            self,
+            url,
+            clinic,
+            request.build_absolute_uri("/"),
+            about=schema.medical_procedure(self, url, recovery_urls),
+        )
         return context

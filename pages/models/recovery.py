@@ -6,8 +6,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from pages import schema
 from pages.blocks import PARAGRAPH_FEATURES, ContentStreamBlock, TimelineStreamBlock
+from pages.models.clinics import ClinicSettings
 from pages.models.mixins import MedicalReviewMixin, PatientTextMixin
+from pages.panels import ReadingGradePanel
 
 
 class RecoveryGuidancePage(MedicalReviewMixin, PatientTextMixin, Page):
@@ -51,6 +54,7 @@ class RecoveryGuidancePage(MedicalReviewMixin, PatientTextMixin, Page):
     ]
 
     content_panels = Page.content_panels + [
+        ReadingGradePanel(),
         FieldPanel("summary"),
         FieldPanel("timeline"),
         FieldPanel("activity_advice"),
@@ -66,3 +70,18 @@ class RecoveryGuidancePage(MedicalReviewMixin, PatientTextMixin, Page):
 
     class Meta:
         verbose_name = "recovery guidance page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        procedure = self.get_parent().specific
+        context["procedure"] = procedure
+        clinic = ClinicSettings.for_request(request)
+        procedure_url = procedure.get_full_url(request)
+        context["schema"] = schema.medical_web_page(
+            self,
+            self.get_full_url(request),
+            clinic,
+            request.build_absolute_uri("/"),
+            about=schema.medical_procedure(procedure, procedure_url, [self.get_full_url(request)]),
+        )
+        return context

@@ -1,0 +1,32 @@
+"""Background tasks of the clinic platform.
+
+Tasks receive primary keys only: arguments are stored in the task queue (the database in production), and
+nothing a patient typed may end up there or in a log.
+"""
+
+import logging
+
+from django_tasks import task
+from wagtail.contrib.forms.models import FormSubmission
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def notify_form_submission(submission_id):
+    """Tell the form page's staff that a submission arrived, without its content; returns the emails sent.
+
+    Runs after the request, so a slow or failing mail server never delays or loses the patient's submission.
+    """
+    submission = FormSubmission.objects.filter(pk=submission_id).select_related("page").first()
+    if submission is None:
+        # Deleted (e.g. by a moderator) before the worker got to it: nothing to announce.
+        return 0
+    page = submission.page.specific
+    send_notification = getattr(page, "send_submission_notification", None)
+    if send_notification is None:
+        logger.warning("Form submission %s is on page %s, which sends no notifications.", submission_id, page.pk)
+        return 0
+    sent = send_notification()
+    logger.info("Form submission %s on page %s: %s notification email(s) sent.", submission_id, page.pk, sent)
+    return sent
