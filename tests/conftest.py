@@ -4,8 +4,10 @@ import os
 
 import pytest
 from django.core.cache import cache
+from wagtail.contrib.forms.models import FormSubmission
 
-from tests.factories import ClinicFactory, UserFactory
+from tests.contact_support import EMAIL, MESSAGE, NAME
+from tests.factories import ClinicFactory, ContactPageFactory, UserFactory
 
 SERVICES_CONFIGURED = os.environ.get("DATABASE_URL", "").startswith("postgres") and bool(os.environ.get("REDIS_URL"))
 _deselected_services = []
@@ -81,3 +83,27 @@ def clinic_client(client):
         return client
 
     return for_clinic
+
+
+@pytest.fixture
+def contact_page(clinic_a):
+    # No to_address: notifications fall back to the clinic's notification email (staff@ascpm.test).
+    return ContactPageFactory(
+        parent=clinic_a.home_page,
+        title="Contact us",
+        to_address="",
+        intro="<p>Send us a question.</p>",
+        thank_you_text="<p>Thank you. We reply within two working days.</p>",
+    )
+
+
+@pytest.fixture
+def submission_a(contact_page):
+    return FormSubmission.objects.create(
+        page=contact_page, form_data={"your_name": NAME, "your_email": EMAIL, "message": MESSAGE}
+    )
+
+
+@pytest.fixture
+def contact_page_b(clinic_b):
+    return ContactPageFactory(parent=clinic_b.home_page, title="Write to Spinal Diagnostics")
