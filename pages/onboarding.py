@@ -57,10 +57,15 @@ ROLES = (
         # Settings go live without review, so only those who may publish may change them.
         site_permissions=("pages.change_clinicsettings",),
     ),
-    # Contact-form submissions (and patient messages): personal data, so this group alone sees them.
+    # Contact-form submissions and patient messages: personal data, so this group alone sees them.
     Role(
         "moderators",
-        site_permissions=("wagtailforms.view_formsubmission", "wagtailforms.delete_formsubmission"),
+        site_permissions=(
+            "wagtailforms.view_formsubmission",
+            "wagtailforms.delete_formsubmission",
+            "pages.view_patientmessage",
+            "pages.change_patientmessage",
+        ),
     ),
 )
 

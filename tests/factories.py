@@ -6,7 +6,7 @@ import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
 
-from pages.models import ContactFormField, ContactPage, ProcedurePage, RecoveryGuidancePage
+from pages.models import ContactFormField, ContactPage, PatientMessage, ProcedurePage, RecoveryGuidancePage
 from pages.onboarding import create_or_update_clinic
 
 TEST_PASSWORD = "correct-horse-battery"
@@ -115,3 +115,17 @@ class ContactPageFactory(wagtail_factories.PageFactory):
             ContactFormField.objects.create(
                 page=self, sort_order=order, label=label, field_type=field_type, required=required
             )
+
+
+class PatientMessageFactory(factory.django.DjangoModelFactory):
+    """A message under `page` (pass page=<procedure or recovery page>); its clinic is the page's site."""
+
+    class Meta:
+        model = PatientMessage
+
+    page = None
+    site = factory.LazyAttribute(lambda message: message.page.get_site())
+    author_name = factory.Sequence(lambda n: f"Patient {n}")
+    author_email = factory.LazyAttribute(lambda message: f"{message.author_name.lower().replace(' ', '.')}@example.org")
+    body = factory.Sequence(lambda n: f"The injection helped me a lot, thank you. ({n})")
+    status = "pending"

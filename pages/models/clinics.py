@@ -8,7 +8,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 
-from pages import branding
+from pages import branding, moderation
 
 
 def validate_brand_colour(value):
@@ -105,6 +105,35 @@ class ClinicSettings(BaseSiteSetting):
         help_text="Highest Flesch-Kincaid grade editors should aim for; 6 to 8 suits most patients.",
     )
 
+    messages_close_after_days = models.PositiveIntegerField(
+        "close messages after (days)",
+        default=0,
+        help_text="Stop taking new messages on a page this many days after it was first published; 0 means never.",
+    )
+    message_link_limit = models.PositiveSmallIntegerField(
+        "links that make a message spam",
+        default=2,
+        help_text="A message with this many links or more is classed as spam (kept for review, never shown). "
+        "0 turns this off.",
+    )
+    message_moderation_words = models.TextField(
+        "words that hold a message for a closer look",
+        blank=True,
+        help_text="One word or phrase per line, e.g. 'lawyer'. A message with any of them (in its text, name "
+        "or email) is flagged for moderators.",
+    )
+    message_disallowed_words = models.TextField(
+        "words that make a message spam",
+        blank=True,
+        help_text="One word or phrase per line, e.g. 'casino'. A message with any of them is classed as spam.",
+    )
+    message_retention_days = models.PositiveIntegerField(
+        "keep rejected and spam messages for (days)",
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text="After this many days, rejected and spam messages are deleted for good.",
+    )
+
     # One query for the settings and the logo on every page.
     select_related = ["logo"]
 
@@ -124,6 +153,16 @@ class ClinicSettings(BaseSiteSetting):
         ),
         MultiFieldPanel([FieldPanel("notification_email")], heading="Staff notifications"),
         MultiFieldPanel([FieldPanel("reading_grade_target")], heading="Writing for patients"),
+        MultiFieldPanel(
+            [
+                FieldPanel("messages_close_after_days"),
+                FieldPanel("message_link_limit"),
+                FieldPanel("message_moderation_words"),
+                FieldPanel("message_disallowed_words"),
+                FieldPanel("message_retention_days"),
+            ],
+            heading="Patient messages",
+        ),
     ]
 
     class Meta:
@@ -133,6 +172,13 @@ class ClinicSettings(BaseSiteSetting):
 
     def __str__(self):
         return self.display_name or f"Clinic settings #{self.pk}"
+
+    def moderation_rules(self):
+        return moderation.ModerationRules(
+            link_limit=self.message_link_limit,
+            disallowed_words=moderation.word_list(self.message_disallowed_words),
+            moderation_words=moderation.word_list(self.message_moderation_words),
+        )
 
     @property
     def brand_text_colour(self):

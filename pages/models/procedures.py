@@ -10,11 +10,12 @@ from wagtail.search import index
 from pages import schema
 from pages.blocks import PARAGRAPH_FEATURES, ContentStreamBlock, FAQStreamBlock, StepStreamBlock
 from pages.models.clinics import ClinicSettings
+from pages.models.messages import PatientMessagesMixin
 from pages.models.mixins import MedicalReviewMixin, PatientTextMixin
 from pages.panels import ReadingGradePanel
 
 
-class ProcedurePage(MedicalReviewMixin, PatientTextMixin, Page):
+class ProcedurePage(MedicalReviewMixin, PatientMessagesMixin, PatientTextMixin, Page):
     """One procedure a clinic offers, e.g. facet joint injections, explained for patients."""
 
     # schema.org MedicalProcedureType values.
@@ -121,6 +122,7 @@ class ProcedurePage(MedicalReviewMixin, PatientTextMixin, Page):
         index.SearchField("body"),
     ]
 
+    settings_panels = Page.settings_panels + PatientMessagesMixin.message_panels
     content_panels = Page.content_panels + [
         ReadingGradePanel(),
         FieldPanel("summary"),

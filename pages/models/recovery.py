@@ -9,11 +9,12 @@ from wagtail.search import index
 from pages import schema
 from pages.blocks import PARAGRAPH_FEATURES, ContentStreamBlock, TimelineStreamBlock
 from pages.models.clinics import ClinicSettings
+from pages.models.messages import PatientMessagesMixin
 from pages.models.mixins import MedicalReviewMixin, PatientTextMixin
 from pages.panels import ReadingGradePanel
 
 
-class RecoveryGuidancePage(MedicalReviewMixin, PatientTextMixin, Page):
+class RecoveryGuidancePage(MedicalReviewMixin, PatientMessagesMixin, PatientTextMixin, Page):
     """After-care for one procedure ("What to expect after ..."), printable as a one- or two-page sheet."""
 
     summary = models.TextField(
@@ -53,6 +54,7 @@ class RecoveryGuidancePage(MedicalReviewMixin, PatientTextMixin, Page):
         index.SearchField("warning_signs"),
     ]
 
+    settings_panels = Page.settings_panels + PatientMessagesMixin.message_panels
     content_panels = Page.content_panels + [
         ReadingGradePanel(),
         FieldPanel("summary"),
