@@ -14,6 +14,7 @@ from pages.views.admin import (
     ClinicalReviewReportView,
     can_review_clinical_pages,
 )
+from pages.viewsets import patient_message_viewset
 
 FORM_SUBMISSIONS_PERMISSION = "wagtailforms.view_formsubmission"
 
@@ -79,3 +80,8 @@ def clinical_review_report_menu_item():
 def clinical_review_dashboard_panel(request, panels):
     if can_review_clinical_pages(request.user):
         panels.append(ClinicalReviewPanel())
+
+
+@hooks.register("register_admin_viewset")
+def register_patient_message_viewset():
+    return patient_message_viewset
