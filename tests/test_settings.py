@@ -143,3 +143,14 @@ def test_the_services_run_shares_one_redis_cache_between_separate_clients():
     first, second = cache, caches.create_connection("default")
     first.set("shared-check", "written by the first process", 30)
     assert second.get("shared-check") == "written by the first process"
+
+
+def test_login_throttle_and_session_idle_time_come_from_the_environment():
+    result = python(
+        SETUP + "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), s.SESSION_COOKIE_AGE)",
+        DJANGO_SETTINGS_MODULE="clinic_site.settings.dev",
+        LOGIN_FAILURE_LIMIT="3",
+        LOGIN_LOCKOUT_MINUTES="60",
+        SESSION_IDLE_MINUTES="10",
+    )
+    assert result.stdout.split() == ["3", "3600.0", "600"]
