@@ -1,17 +1,19 @@
 """Demo clinics, accounts and logos for local development, built in code and safe to build again."""
 
+import datetime
 from dataclasses import dataclass
 from io import BytesIO
 
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
+from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.fields import StreamField
 from wagtail.images.models import Image
 
-from pages import branding, demo_content
-from pages.models import ContactFormField, ContactPage, ProcedurePage, RecoveryGuidancePage
+from pages import branding, demo_content, moderation
+from pages.models import ContactFormField, ContactPage, PatientMessage, ProcedurePage, RecoveryGuidancePage
 from pages.onboarding import ROLES, create_or_update_clinic
 
 SUPERUSER = ("admin", "clinic-admin-demo")
@@ -148,12 +150,65 @@ def ensure_contact_page(home, clinic_name):
 
 
 def ensure_content(home, demo):
+    """The clinic's pages; returns its clinical pages by path under the home page, e.g. "facet-joint-injections"."""
     content = demo_content.CONTENT[demo.account_prefix]
+    pages = {}
     for procedure_data, recovery_pages in content["procedures"]:
         procedure = ensure_page(home, ProcedurePage, procedure_data)
+        pages[procedure.slug] = procedure
         for recovery_data in recovery_pages:
-            ensure_page(procedure, RecoveryGuidancePage, recovery_data)
+            recovery = ensure_page(procedure, RecoveryGuidancePage, recovery_data)
+            pages[f"{procedure.slug}/{recovery.slug}"] = recovery
     ensure_contact_page(home, demo.settings["display_name"])
+    return pages
+
+
+def ensure_message(page, result, data, moderator, now):
+    """Create one demo message, or put its status, flags and reply back; found by page, email and text.
+
+    Dates are set once, relative to the first run, and never moved afterwards: a second run changes nothing.
+    """
+    decision = moderation.decide(data["body"], data["name"], data["email"], result.settings.moderation_rules())
+    # Approval is a person's decision, so approved ones say so; the others get what the rules decide.
+    status = moderation.APPROVED if data["status"] == moderation.APPROVED else decision.status
+    probe = PatientMessage()
+    probe.flag_list = decision.flags
+    wanted = {
+        "site_id": result.site.pk,
+        "author_name": data["name"],
+        "status": status,
+        "flags": probe.flags,
+        "reply": data.get("reply", ""),
+        "redacted": False,
+        "erased_at": None,
+    }
+    message = PatientMessage.objects.filter(page=page, author_email=data["email"], body=data["body"]).first()
+    if message is None:
+        submitted = now - datetime.timedelta(days=data["days_ago"], hours=2)
+        moderated = submitted + datetime.timedelta(hours=1) if status == moderation.APPROVED else None
+        return PatientMessage.objects.create(
+            page=page,
+            author_email=data["email"],
+            body=data["body"],
+            submitted_at=submitted,
+            moderated_at=moderated,
+            moderated_by=moderator if moderated else None,
+            replied_at=moderated if wanted["reply"] else None,
+            replied_by=moderator if wanted["reply"] else None,
+            **wanted,
+        )
+    stale = {name: value for name, value in wanted.items() if getattr(message, name) != value}
+    if stale:
+        for name, value in stale.items():
+            setattr(message, name, value)
+        message.save(update_fields=list(stale))
+    return message
+
+
+def ensure_messages(pages, result, demo, moderator):
+    now = timezone.now()
+    for data in demo_content.MESSAGES[demo.account_prefix]:
+        ensure_message(pages[data["page"]], result, data, moderator, now)
 
 
 def build_demo(port=8000):
@@ -167,16 +222,19 @@ def build_demo(port=8000):
             home.introduction = demo.introduction
             home.save_revision().publish()
         ensure_logo(result, demo)
-        ensure_content(home, demo)
+        pages = ensure_content(home, demo)
         lines.append(f"{demo.name}: {result.site.root_url}/  (admin: {result.site.root_url}/admin/)")
+        accounts = {}
         for role in ROLES:
             username = f"{demo.account_prefix}-{ROLE_ACCOUNTS[role.suffix]}"
-            ensure_user(
+            accounts[role.suffix] = ensure_user(
                 username,
                 STAFF_PASSWORD,
                 f"{username}@example.com",
                 groups=[result.groups[role.suffix]],
             )
             lines.append(f"    {role.suffix:<18} {username} / {STAFF_PASSWORD}")
+        # After the accounts: the clinic's demo moderator approved and answered the messages.
+        ensure_messages(pages, result, demo, accounts["moderators"])
     lines.append(f"Network admin (superuser): {SUPERUSER[0]} / {SUPERUSER[1]}  at http://localhost:{port}/admin/")
     return lines

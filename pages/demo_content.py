@@ -234,3 +234,113 @@ CONTENT = {
     "ascpm": {"procedures": [(ASCPM_PROCEDURE, [])]},
     "spinaldiagnostics": {"procedures": [(SPINAL_PROCEDURE, [SPINAL_RECOVERY])]},
 }
+
+# Patient messages per demo clinic, by account prefix. "page" is the page's path under the clinic's home page.
+# Approved ones carry the clinic's reply; pending ones wait for a moderator, and their flags come from the real
+# moderation rules (pages.moderation.decide), so the moderators' list looks as it would in real life.
+# Names are fictional and the addresses are on example.org / example.com.
+PROCEDURE_PATH = "facet-joint-injections"
+RECOVERY_PATH = "facet-joint-injections/what-to-expect-after"
+
+MESSAGES = {
+    "ascpm": [
+        {
+            "page": PROCEDURE_PATH,
+            "name": "Maria Lopez",
+            "email": "maria.lopez@example.org",
+            "body": "I was nervous before my injection, but it only took a few minutes. A week later I can garden "
+            "again. Thank you to the whole team.",
+            "status": "approved",
+            "days_ago": 24,
+            "reply": "Thank you for letting us know. We are so glad you are back in your garden.",
+        },
+        {
+            "page": PROCEDURE_PATH,
+            "name": "Tom Becker",
+            "email": "tbecker@example.com",
+            "body": "How long should I wait before I go back to the gym?",
+            "status": "approved",
+            "days_ago": 17,
+            "reply": "Most people can go back to normal activities the next day. Start gently and build up over a "
+            "week or two. Ask your doctor at your follow-up visit if you are not sure.",
+        },
+        {
+            "page": PROCEDURE_PATH,
+            "name": "Grace Whitfield",
+            "email": "grace.whitfield@example.org",
+            "body": "Can I take my usual tablets on the morning of the injection?",
+            "status": "pending",
+            "days_ago": 2,
+        },
+        {
+            "page": PROCEDURE_PATH,
+            "name": "Alan Price",
+            "email": "alan.price@example.com",
+            "body": "Please call me back on 555 010 9934 about moving my appointment to next week.",
+            "status": "pending",
+            "days_ago": 1,
+        },
+        {
+            "page": PROCEDURE_PATH,
+            "name": "Rosa Delgado",
+            "email": "rosa.delgado@example.org",
+            "body": "I had the injection yesterday and tonight I have a fever and chills. Is that normal?",
+            "status": "pending",
+            "days_ago": 0,
+        },
+    ],
+    "spinaldiagnostics": [
+        {
+            "page": PROCEDURE_PATH,
+            "name": "Priya Shah",
+            "email": "priya.shah@example.org",
+            "body": "Quick and well explained. The nurse talked me through every step, so I felt at ease.",
+            "status": "approved",
+            "days_ago": 30,
+            "reply": "Thank you! We will pass your kind words on to the team.",
+        },
+        {
+            "page": RECOVERY_PATH,
+            "name": "Daniel Kim",
+            "email": "daniel.kim@example.com",
+            "body": "Is it normal to be sore for a day after? Mine was fine by the second morning.",
+            "status": "approved",
+            "days_ago": 12,
+            "reply": "Yes, soreness for a day or two is common. If the pain gets much worse, or you get a fever, "
+            "call us straight away.",
+        },
+        {
+            "page": RECOVERY_PATH,
+            "name": "Helen O'Brien",
+            "email": "helen.obrien@example.org",
+            "body": "The tip about the ice pack helped a lot. I went for a short walk the next day.",
+            "status": "approved",
+            "days_ago": 9,
+            "reply": "Lovely to hear. Short walks are a great way to start.",
+        },
+        {
+            "page": PROCEDURE_PATH,
+            "name": "Marcus Bell",
+            "email": "marcus.bell@example.com",
+            "body": "My patient number is 48213. Can you tell me when my follow-up visit is?",
+            "status": "pending",
+            "days_ago": 3,
+        },
+        {
+            "page": RECOVERY_PATH,
+            "name": "Linda Novak",
+            "email": "linda.novak@example.org",
+            "body": "Two days after my injection my left leg feels numb and weak. Should I come in?",
+            "status": "pending",
+            "days_ago": 0,
+        },
+        {
+            "page": RECOVERY_PATH,
+            "name": "Sam Osei",
+            "email": "sam.osei@example.com",
+            "body": "Do I need someone to drive me home afterwards?",
+            "status": "pending",
+            "days_ago": 1,
+        },
+    ],
+}

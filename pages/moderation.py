@@ -38,7 +38,8 @@ LINK = re.compile(r"https?://|\bwww\.|<a\s", re.IGNORECASE)
 
 # Personal health information a patient should not publish. Each pattern names what the patient is told.
 HEALTH_INFO_PATTERNS = {
-    "a phone number": re.compile(r"(?<![\w/.-])(?:\+?\d[\s().-]{0,2}){7,15}\d(?![\w/.-])"),
+    # A trailing full stop ends the sentence, not the number; "8/10" or "1.5" are not phone numbers.
+    "a phone number": re.compile(r"(?<![\w/.-])(?:\+?\d[\s().-]{0,2}){7,15}\d(?![\w/-]|\.\d)"),
     "an email address": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
     "a date of birth": re.compile(
         r"\b(?:date of birth|d\.?o\.?b\.?|born on|my birthday)\b"

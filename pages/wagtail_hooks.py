@@ -4,7 +4,10 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.contrib.forms.utils import get_form_types
 from wagtail.contrib.forms.views import FormPagesListView
+from wagtail.permissions import policy_registry, register_permission_policy
 
+from pages.data_care import register_log_actions as register_data_care_log_actions
+from pages.models import PatientMessage
 from pages.permissions import clinic_sites_for, pages_in_sites
 from pages.views.admin import (
     REPORT_RESULTS_URL_NAME,
@@ -14,7 +17,15 @@ from pages.views.admin import (
     ClinicalReviewReportView,
     can_review_clinical_pages,
 )
+from pages.views.messages_bulk import BULK_ACTIONS
+from pages.views.messages_listing import PatientMessagesPanel
+from pages.views.messages_moderation import PatientMessagePermissionPolicy
+from pages.views.messages_moderation import register_log_actions as register_message_log_actions
 from pages.viewsets import patient_message_viewset
+
+# Before anything asks the registry for PatientMessage's policy (the viewset does when it registers), or Wagtail
+# creates and fixes a global, all-clinics ModelPermissionPolicy for it.
+register_permission_policy(PatientMessage, PatientMessagePermissionPolicy(PatientMessage))
 
 FORM_SUBMISSIONS_PERMISSION = "wagtailforms.view_formsubmission"
 
@@ -85,3 +96,17 @@ def clinical_review_dashboard_panel(request, panels):
 @hooks.register("register_admin_viewset")
 def register_patient_message_viewset():
     return patient_message_viewset
+
+
+hooks.register("register_log_actions", register_message_log_actions)
+hooks.register("register_log_actions", register_data_care_log_actions)
+
+for bulk_action in BULK_ACTIONS:
+    hooks.register("register_bulk_action", bulk_action)
+
+
+@hooks.register("construct_homepage_panels")
+def patient_messages_dashboard_panel(request, panels):
+    # Answered from the user's site permissions, which the admin menu has already loaded and cached on the user.
+    if policy_registry.get_by_type(PatientMessage).user_has_permission(request.user, "change"):
+        panels.append(PatientMessagesPanel())

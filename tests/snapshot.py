@@ -17,7 +17,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from pages.models import ClinicSettings
+from pages.models import ClinicSettings, PatientMessage
 
 
 def database_snapshot():
@@ -50,6 +50,15 @@ def database_snapshot():
         ),
         "user_groups": sorted(User.groups.through.objects.values_list("user__username", "group__name")),
         "images": sorted(Image.objects.values_list("title", "file", "collection__name", "width", "height")),
+        # Page, email and text first: they identify a demo message, so sorting never compares two None dates.
+        "patient_messages": sorted(
+            PatientMessage.objects.values_list(
+                "page__url_path",
+                "author_email",
+                "body",
+                *(name for name in _fields(PatientMessage) if name not in {"page_id", "author_email", "body"}),
+            )
+        ),
     }
 
 

@@ -58,6 +58,7 @@ def test_moderation_words_hold_a_message_with_a_flag():
     [
         ("Call me on 555-014-2200 please", "a phone number"),
         ("my number is +44 20 7946 0958", "a phone number"),
+        ("call me on 555 123 4567.", "a phone number"),
         ("write to jane.doe@example.com", "an email address"),
         ("my DOB is 03/04/1961", "a date of birth"),
         ("born on 1961-04-03", "a date of birth"),

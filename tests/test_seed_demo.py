@@ -5,9 +5,12 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils.html import escape
 
+from pages import demo_content, moderation
 from pages.demo import CLINICS, STAFF_PASSWORD, SUPERUSER
-from pages.models import ClinicSettings, ProcedurePage, RecoveryGuidancePage
+from pages.models import ClinicSettings, PatientMessage, ProcedurePage, RecoveryGuidancePage
+from tests.contact_support import page_path
 from tests.snapshot import database_snapshot
 
 
@@ -23,6 +26,8 @@ def test_seed_demo_twice_gives_the_same_database():
     first = database_snapshot()
     seed()
     assert database_snapshot() == first
+    # The snapshot covers the demo messages, dates and replies included.
+    assert len(first["patient_messages"]) == sum(len(messages) for messages in demo_content.MESSAGES.values())
 
 
 @pytest.mark.django_db
@@ -100,3 +105,74 @@ def test_demo_content_is_published_on_both_sites_and_readable_at_grade_8_or_belo
         grade = page.reading_grade(target=8)
         assert grade.grade is not None and grade.meets_target, (page.url_path, grade.summary)
         assert page.reviewer_name and page.last_reviewed and page.next_review_due
+
+
+# --- Demo patient messages -----------------------------------------------------------------------------------------
+
+
+def demo_messages(hostname):
+    return PatientMessage.objects.filter(site__hostname=hostname).select_related("page", "moderated_by", "replied_by")
+
+
+@pytest.mark.django_db
+def test_seed_demo_adds_approved_messages_with_clinic_replies_to_each_clinic():
+    seed()
+    for demo in CLINICS:
+        approved = list(demo_messages(demo.hostname).approved())
+        assert len(approved) >= 2, demo.name
+        moderator = f"{demo.account_prefix}-moderator"
+        for message in approved:
+            assert message.reply, message
+            assert message.moderated_by.username == moderator
+            assert message.replied_by.username == moderator
+            assert message.submitted_at < message.moderated_at <= message.replied_at
+            assert not message.flags
+            # Fictional patients on reserved example domains only.
+            assert message.author_email.rsplit("@", 1)[1] in {"example.org", "example.com"}
+    spinal_pages = {m.page.url_path for m in demo_messages("spinaldiagnostics.localhost").approved()}
+    assert any(path.endswith("/what-to-expect-after/") for path in spinal_pages)
+    assert any(path.endswith("/facet-joint-injections/") for path in spinal_pages)
+
+
+@pytest.mark.django_db
+def test_seed_demo_adds_pending_messages_one_flagged_and_one_urgent_per_clinic():
+    seed()
+    for demo in CLINICS:
+        pending = list(demo_messages(demo.hostname).pending())
+        assert len(pending) >= 3, demo.name
+        assert [m for m in pending if moderation.FLAG_HEALTH_INFO in m.flag_list], demo.name
+        assert [m for m in pending if m.is_urgent], demo.name
+        assert [m for m in pending if not m.flags], demo.name
+        for message in pending:
+            assert message.moderated_at is None and message.moderated_by is None and not message.reply
+            # The flags are what the real rules say about the text, as if the patient had sent it.
+            rules = ClinicSettings.objects.get(site=message.site).moderation_rules()
+            decision = moderation.decide(message.body, message.author_name, message.author_email, rules)
+            assert set(message.flag_list) == decision.flags
+            assert decision.status == moderation.PENDING
+
+
+@pytest.mark.django_db
+def test_demo_messages_show_on_their_pages_only_once_approved(client):
+    seed()
+    for message in PatientMessage.objects.select_related("site", "page"):
+        html = client.get(page_path(message.page), HTTP_HOST=f"{message.site.hostname}:8000", SERVER_PORT="8000")
+        html = html.content.decode()
+        shown = escape(message.body) in html
+        assert shown == (message.status == moderation.APPROVED), message.body
+        assert message.author_email not in html
+
+
+@pytest.mark.django_db
+def test_seed_demo_puts_a_changed_demo_message_back_without_moving_its_dates():
+    seed()
+    message = PatientMessage.objects.approved().first()
+    submitted, moderated = message.submitted_at, message.moderated_at
+    PatientMessage.objects.filter(pk=message.pk).update(status=moderation.REJECTED, reply="")
+
+    seed()
+
+    message.refresh_from_db()
+    assert message.status == moderation.APPROVED and message.reply
+    assert (message.submitted_at, message.moderated_at) == (submitted, moderated)
+    assert PatientMessage.objects.count() == sum(len(messages) for messages in demo_content.MESSAGES.values())

@@ -221,6 +221,7 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Reverse proxies in front of the app that append the client's address to X-Forwarded-For (usually 1 behind a
 # load balancer). 0 trusts no header: with a proxy, every patient would then share the proxy's rate limit.
 ANTISPAM_TRUSTED_PROXIES = env_int("ANTISPAM_TRUSTED_PROXIES", 0)
+PATIENT_MESSAGE_RATE_LIMIT_SECONDS = env_int("PATIENT_MESSAGE_RATE_LIMIT_SECONDS", 15)  # message flood window (README)
 
 # Background tasks run in the request unless a settings module picks the database-backed worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
