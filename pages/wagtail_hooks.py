@@ -6,6 +6,7 @@ from wagtail.contrib.forms.utils import get_form_types
 from wagtail.contrib.forms.views import FormPagesListView
 from wagtail.permissions import policy_registry, register_permission_policy
 
+from pages import isolation
 from pages.data_care import register_log_actions as register_data_care_log_actions
 from pages.models import PatientMessage
 from pages.permissions import clinic_sites_for, pages_in_sites
@@ -110,3 +111,7 @@ def patient_messages_dashboard_panel(request, panels):
     # Answered from the user's site permissions, which the admin menu has already loaded and cached on the user.
     if policy_registry.get_by_type(PatientMessage).user_has_permission(request.user, "change"):
         panels.append(PatientMessagesPanel())
+
+
+# Wagtail's page chooser lists every site's pages; staff choose only within their own clinics.
+hooks.register("construct_page_chooser_queryset", isolation.page_chooser_queryset)
