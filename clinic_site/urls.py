@@ -1,9 +1,12 @@
+import re
+
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from pages import isolation
 from pages.views import public
 
 urlpatterns = [
@@ -12,6 +15,11 @@ urlpatterns = [
     path("search/", public.search, name="search"),
     path("sitemap.xml", public.sitemap, name="sitemap"),
     path("robots.txt", public.robots_txt, name="robots_txt"),
+    # Ahead of Wagtail's admin: endpoints that would list every clinic's objects (see pages/isolation.py).
+    *[
+        re_path(rf"^admin/(?P<admin_path>{re.escape(prefix)}.*)$", isolation.network_admin_only)
+        for prefix in isolation.NETWORK_ADMIN_ONLY_PREFIXES
+    ],
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

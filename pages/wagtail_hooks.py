@@ -52,6 +52,8 @@ class ClinicFormPagesListView(FormPagesListView):
     """
 
     any_permission_required = None
+    # Its site and owner filters would list every clinic and its staff.
+    filterset_class = None
 
 
 @hooks.register("register_admin_urls")

@@ -22,3 +22,23 @@ def test_network_admins_choose_from_every_clinic(client, clinics, superuser):
     client.force_login(superuser)
     root = client.get(reverse("wagtailadmin_choose_page")).content.decode()
     assert all(clinic.home_page.title in root for clinic in clinics)
+
+
+def test_admin_api_images_and_documents_and_the_task_chooser_are_for_network_admins_only(client, clinics, superuser):
+    clinic_a, _ = clinics
+    urls = ["/admin/api/main/images/", "/admin/api/main/documents/", "/admin/workflows/task_chooser/"]
+    for role in ("editors", "medical reviewers", "moderators"):
+        client.force_login(role_user(clinic_a, role))
+        for url in urls:
+            assert client.get(url).status_code == 403, (role, url)
+    client.force_login(superuser)
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_forms_index_offers_no_filters_naming_other_clinics(client, clinics, contact_page, contact_page_b):
+    clinic_a, clinic_b = clinics
+    client.force_login(role_user(clinic_a, "moderators"))
+    html = client.get(reverse("wagtailforms:index")).content.decode()
+    assert contact_page.title in html
+    assert clinic_b.site.site_name not in html
