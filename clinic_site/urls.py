@@ -20,6 +20,7 @@ urlpatterns = [
         re_path(rf"^admin/(?P<admin_path>{re.escape(prefix)}.*)$", isolation.network_admin_only)
         for prefix in isolation.NETWORK_ADMIN_ONLY_PREFIXES
     ],
+    *[re_path(rf"^admin/(?P<admin_path>{pattern})$", isolation.own_pages_only) for pattern in isolation.OWN_PAGES_ONLY],
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -42,3 +42,24 @@ def test_the_forms_index_offers_no_filters_naming_other_clinics(client, clinics,
     html = client.get(reverse("wagtailforms:index")).content.decode()
     assert contact_page.title in html
     assert clinic_b.site.site_name not in html
+
+
+def test_page_urls_that_show_any_page_they_are_given_refuse_other_clinics_pages(client, clinics):
+    clinic_a, clinic_b = clinics
+    page_a = ProcedurePageFactory(parent=clinic_a.home_page, slug="a")
+    page_b = ProcedurePageFactory(parent=clinic_b.home_page, slug="b", title="Zebra page")
+    client.force_login(role_user(clinic_a, "editors"))
+    refused = [
+        reverse("wagtailadmin_choose_page_child", args=[clinic_b.home_page.pk]),
+        reverse("wagtailadmin_choose_page_chosen_multiple") + f"?id={page_b.pk}",
+        reverse("wagtailadmin_choose_page_chosen_multiple") + f"?id={page_a.pk}&id={page_b.pk}",
+        reverse("wagtailadmin_pages:move_confirm", args=[page_a.pk, clinic_b.home_page.pk]),
+        reverse("wagtailadmin_pages:confirm_workflow_cancellation", args=[page_b.pk]),
+    ]
+    for url in refused:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Zebra" not in response.content.decode()
+    assert client.get(reverse("wagtailadmin_choose_page_child", args=[clinic_a.home_page.pk])).status_code == 200
+    ok = client.get(reverse("wagtailadmin_choose_page_chosen_multiple") + f"?id={page_a.pk}")
+    assert ok.status_code == 200

@@ -281,10 +281,9 @@ ALL_ROLES = set(ROLES)
 STAFF_WHO_EDIT = {"editors", "medical reviewers"}
 KNOWN_LEAKS = {
     "bulk": (ALL_ROLES, "page/image/document bulk-action confirmation pages name other clinics' items"),
-    "choose-page": (ALL_ROLES, "page chooser shows another clinic's parent page and multiple-chosen titles"),
     "documents": (STAFF_WHO_EDIT, "document listing's tag filter lists other clinics' tags"),
     "images": (ALL_ROLES, "image listing and chooser tag filters list other clinics' tags"),
-    "pages": (ALL_ROLES, "explorer site/owner filters, move confirmation, workflow-cancel and privacy group list"),
+    "pages": (STAFF_WHO_EDIT, "explorer and page-type-usage site/owner filters, the privacy form's group list"),
     "reports": (ALL_ROLES, "page-types usage, site-history user filter, workflow and locked-pages report filters"),
     "tag-autocomplete": (ALL_ROLES, "tag autocomplete returns other clinics' image and document tags"),
 }
