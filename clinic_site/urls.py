@@ -1,12 +1,10 @@
-import re
-
 from django.conf import settings
-from django.urls import include, path, re_path
+from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from pages import isolation
+from pages.isolation import urls as isolation_urls
 from pages.views import public
 
 urlpatterns = [
@@ -15,12 +13,8 @@ urlpatterns = [
     path("search/", public.search, name="search"),
     path("sitemap.xml", public.sitemap, name="sitemap"),
     path("robots.txt", public.robots_txt, name="robots_txt"),
-    # Ahead of Wagtail's admin: endpoints that would list every clinic's objects (see pages/isolation.py).
-    *[
-        re_path(rf"^admin/(?P<admin_path>{re.escape(prefix)}.*)$", isolation.network_admin_only)
-        for prefix in isolation.NETWORK_ADMIN_ONLY_PREFIXES
-    ],
-    *[re_path(rf"^admin/(?P<admin_path>{pattern})$", isolation.own_pages_only) for pattern in isolation.OWN_PAGES_ONLY],
+    # Ahead of Wagtail's admin: the clinic-isolation seals (pages/isolation/).
+    *isolation_urls.urlpatterns,
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -6,8 +6,8 @@ from wagtail.contrib.forms.utils import get_form_types
 from wagtail.contrib.forms.views import FormPagesListView
 from wagtail.permissions import policy_registry, register_permission_policy
 
-from pages import isolation
 from pages.data_care import register_log_actions as register_data_care_log_actions
+from pages.isolation import shadows
 from pages.models import PatientMessage
 from pages.permissions import clinic_sites_for, pages_in_sites
 from pages.views.admin import (
@@ -116,4 +116,4 @@ def patient_messages_dashboard_panel(request, panels):
 
 
 # Wagtail's page chooser lists every site's pages; staff choose only within their own clinics.
-hooks.register("construct_page_chooser_queryset", isolation.page_chooser_queryset)
+hooks.register("construct_page_chooser_queryset", shadows.page_chooser_queryset)

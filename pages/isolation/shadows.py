@@ -1,7 +1,7 @@
-"""Seals for Wagtail admin surfaces that are not per-site on their own (DESIGN.md section 2).
+"""Page chooser scoping and shadowed admin URLs (network-admin-only endpoints, views that must name own pages).
 
-Each function is registered as a hook in wagtail_hooks.py. They all ask the same question: which clinics may this
-user work on? For pages that is where the user holds any page permission; superusers (network admins) see all.
+The URL patterns are in pages/isolation/urls.py, the chooser hook in wagtail_hooks.py. For pages, the clinics a user
+works on are those where the user holds any page permission; superusers (network admins) see all.
 """
 
 from django.core.exceptions import PermissionDenied

@@ -1,0 +1,20 @@
+"""URL patterns placed ahead of Wagtail's admin URLs (clinic_site/urls.py includes them first).
+
+Each pattern answers an admin path itself, or checks it and hands the request to Wagtail's own view.
+"""
+
+import re
+
+from django.urls import re_path
+
+from pages.isolation import shadows
+
+urlpatterns = [
+    # Endpoints that would list every clinic's objects: network admins only.
+    *[
+        re_path(rf"^admin/(?P<admin_path>{re.escape(prefix)}.*)$", shadows.network_admin_only)
+        for prefix in shadows.NETWORK_ADMIN_ONLY_PREFIXES
+    ],
+    # Views that show any page they are given: only the user's own clinics' pages.
+    *[re_path(rf"^admin/(?P<admin_path>{pattern})$", shadows.own_pages_only) for pattern in shadows.OWN_PAGES_ONLY],
+]
