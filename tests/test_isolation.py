@@ -1,9 +1,13 @@
 """Seals on Wagtail admin surfaces that are not per-site by themselves (the matrix in test_isolation_matrix.py
 walks every admin URL; these tests pin each seal down where it is made)."""
 
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
 
-from tests.factories import ProcedurePageFactory, role_user
+from tests.factories import ClinicFactory, ProcedurePageFactory, UserFactory, role_user
 
 
 def test_the_page_chooser_lists_and_searches_only_the_users_clinics(client, clinics):
@@ -63,3 +67,31 @@ def test_page_urls_that_show_any_page_they_are_given_refuse_other_clinics_pages(
     assert client.get(reverse("wagtailadmin_choose_page_child", args=[clinic_a.home_page.pk])).status_code == 200
     ok = client.get(reverse("wagtailadmin_choose_page_chosen_multiple") + f"?id={page_a.pk}")
     assert ok.status_code == 200
+
+
+def test_staff_of_two_clinics_see_exactly_both_and_nothing_of_a_third(client, clinics):
+    """A user may hold roles in several clinics: the admin then shows the union of those clinics, no more."""
+    clinic_a, clinic_b = clinics
+    clinic_c = ClinicFactory(name="Cedar Spine", hostname="cedar.test")
+    for clinic, word in ((clinic_a, "Alpha"), (clinic_b, "Beta"), (clinic_c, "Cedar")):
+        ProcedurePageFactory(parent=clinic.home_page, title=f"{word} injections", slug=word.lower())
+        Image.objects.create(title=f"{word} scan", file=get_test_image_file(), collection=clinic.collection)
+        Document.objects.create(
+            title=f"{word} leaflet", file=ContentFile(b"leaflet", name=f"{word}.txt"), collection=clinic.collection
+        )
+    user = UserFactory(username="shared-editor", groups=[clinic_a.groups["editors"], clinic_c.groups["editors"]])
+    client.force_login(user)
+
+    views = {
+        "page search": reverse("wagtailadmin_pages:search") + "?q=injections",
+        "page chooser search": reverse("wagtailadmin_choose_page_search") + "?q=injections",
+        "images": reverse("wagtailimages:index"),
+        "image chooser": reverse("wagtailimages_chooser:choose"),
+        "documents": reverse("wagtaildocs:index"),
+        "document chooser": reverse("wagtaildocs_chooser:choose"),
+    }
+    for name, url in views.items():
+        html = client.get(url).content.decode()
+        kind = {"page": "injections", "imag": "scan", "docu": "leaflet"}[name[:4]]
+        assert f"Alpha {kind}" in html and f"Cedar {kind}" in html, name
+        assert f"Beta {kind}" not in html, name

@@ -25,26 +25,15 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.isolation_support import (
-    A_PREFIX,
-    B_PREFIX,
-    EXCLUDED,
-    ROLES,
-    SEARCH_TERM,
-    CaseBuilder,
-    Checker,
-    admin_patterns,
-    build_world,
-    clinic_snapshot,
-    crawl,
-    differential_cases,
-    differential_problems,
-    marker_hits,
-    payload_traces,
-    post_payload,
-    response_text,
-    snapshot_diff,
-)
+from tests.isolation.cases import CaseBuilder
+from tests.isolation.checks import Checker
+from tests.isolation.crawl import crawl
+from tests.isolation.differential import differential_cases, differential_problems
+from tests.isolation.patterns import EXCLUDED, admin_patterns
+from tests.isolation.payloads import post_payload
+from tests.isolation.responses import marker_hits, response_text
+from tests.isolation.rows import clinic_snapshot, payload_traces, snapshot_diff
+from tests.isolation.world import A_PREFIX, B_PREFIX, ROLES, SEARCH_TERM, build_world
 
 # Admin areas (first path segment under /admin/), read from the resolver when the tests are collected.
 SURFACES = sorted({pattern.surface for pattern in admin_patterns() if pattern.label not in EXCLUDED})
@@ -87,7 +76,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     """
     media = tmp_path_factory.mktemp("isolation-media")
     # Sessions are saved only when they change: a request that writes nothing then writes no row at all, and the
-    # checker can skip comparing clinic B's rows (see isolation_support.database_writes).
+    # checker can skip comparing clinic B's rows (see tests/isolation/checks.py, database_writes).
     quiet_sessions = override_settings(MEDIA_ROOT=str(media), SESSION_SAVE_EVERY_REQUEST=False)
     with quiet_sessions, django_db_blocker.unblock(), transaction.atomic():
         built = build_world()
@@ -132,7 +121,7 @@ def test_every_admin_url_is_in_the_matrix(db, matrix):
     stale = sorted(set(EXCLUDED) - labels)
     missing = sorted(labels - covered - set(EXCLUDED) - set(unfillable))
 
-    assert not unfillable, "Admin URL patterns the matrix cannot fill (teach tests/isolation_support.py):\n  " + (
+    assert not unfillable, "Admin URL patterns the matrix cannot fill (teach tests/isolation/cases.py):\n  " + (
         "\n  ".join(f"{label}: {why}" for label, why in sorted(unfillable.items()))
     )
     assert not missing, f"Admin URL patterns without a single case: {missing}"
