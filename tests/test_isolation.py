@@ -95,3 +95,37 @@ def test_staff_of_two_clinics_see_exactly_both_and_nothing_of_a_third(client, cl
         kind = {"page": "injections", "imag": "scan", "docu": "leaflet"}[name[:4]]
         assert f"Alpha {kind}" in html and f"Cedar {kind}" in html, name
         assert f"Beta {kind}" not in html, name
+
+
+def test_bulk_action_confirmations_name_own_clinic_items_only(client, clinics):
+    clinic_a, clinic_b = clinics
+    mine = ProcedurePageFactory(parent=clinic_a.home_page, title="Alpha injections", slug="alpha")
+    theirs = ProcedurePageFactory(parent=clinic_b.home_page, title="Beta injections", slug="beta")
+    my_image = Image.objects.create(title="Alpha scan", file=get_test_image_file(), collection=clinic_a.collection)
+    their_image = Image.objects.create(title="Beta scan", file=get_test_image_file(), collection=clinic_b.collection)
+    client.force_login(role_user(clinic_a, "medical reviewers"))
+
+    def bulk(model, action, query):
+        return client.get(f"/admin/bulk/{model}/{action}/?{query}")
+
+    # Own items: Wagtail's confirmation, unchanged.
+    own = bulk("wagtailcore/page", "unpublish", f"id={mine.pk}")
+    assert own.status_code == 200 and "Alpha injections" in own.content.decode()
+    own_images = bulk("wagtailimages/image", "add_tags", f"id={my_image.pk}")
+    assert own_images.status_code == 200 and "Alpha scan" in own_images.content.decode()
+    # "Select all" without or from the tree root covers the user's clinic only.
+    for query in ("id=all", f"id=all&childOf={clinic_a.home_page.get_parent().pk}", "id=all&q=injections"):
+        html = bulk("wagtailcore/page", "publish", query).content.decode()
+        assert clinic_a.home_page.title in html or "Alpha injections" in html, query
+        assert "Beta injections" not in html and clinic_b.home_page.title not in html, query
+    # Another clinic's item, alone or among own ones, or its page as the parent of "select all": as if absent.
+    refused = [
+        bulk("wagtailcore/page", "delete", f"id={theirs.pk}"),
+        bulk("wagtailcore/page", "move", f"id={mine.pk}&id={theirs.pk}"),
+        bulk("wagtailcore/page", "publish", f"id=all&childOf={clinic_b.home_page.pk}"),
+        bulk("wagtailimages/image", "delete", f"id={their_image.pk}"),
+        bulk("wagtailimages/image", "add_to_collection", f"id=all&childOf={clinic_b.collection.pk}"),
+    ]
+    assert [response.status_code for response in refused] == [404] * len(refused)
+    assert client.post(f"/admin/bulk/wagtailimages/image/delete/?id={their_image.pk}").status_code == 404
+    assert Image.objects.filter(pk=their_image.pk).exists()

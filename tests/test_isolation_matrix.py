@@ -269,7 +269,6 @@ def admin_pattern(name):
 ALL_ROLES = set(ROLES)
 STAFF_WHO_EDIT = {"editors", "medical reviewers"}
 KNOWN_LEAKS = {
-    "bulk": (ALL_ROLES, "page/image/document bulk-action confirmation pages name other clinics' items"),
     "documents": (STAFF_WHO_EDIT, "document listing's tag filter lists other clinics' tags"),
     "images": (ALL_ROLES, "image listing and chooser tag filters list other clinics' tags"),
     "pages": (STAFF_WHO_EDIT, "explorer and page-type-usage site/owner filters, the privacy form's group list"),

@@ -66,12 +66,16 @@ OWN_PAGES_ONLY = (
 )
 
 
+def all_in(queryset, ids):
+    """Whether every id (as sent in a URL) names a row of `queryset`; anything that is not an id fails."""
+    sent = {str(value) for value in ids}
+    wanted = {int(value) for value in sent if value.isdigit()}
+    return len(wanted) == len(sent) and queryset.filter(pk__in=wanted).count() == len(wanted)
+
+
 def page_ids_in(request, ids):
     """Whether every id names a page the user may see (the tree root counts: the chooser starts there)."""
-    wanted = {int(value) for value in ids if str(value).isdigit()}
-    if len(wanted) != len(list(ids)):
-        return False
-    return visible_pages(request.user).filter(pk__in=wanted).count() == len(wanted)
+    return all_in(visible_pages(request.user), ids)
 
 
 def own_pages_only(request, admin_path, **page_ids):

@@ -7,7 +7,7 @@ import re
 
 from django.urls import re_path
 
-from pages.isolation import shadows
+from pages.isolation import bulk, shadows
 
 urlpatterns = [
     # Endpoints that would list every clinic's objects: network admins only.
@@ -17,4 +17,9 @@ urlpatterns = [
     ],
     # Views that show any page they are given: only the user's own clinics' pages.
     *[re_path(rf"^admin/(?P<admin_path>{pattern})$", shadows.own_pages_only) for pattern in shadows.OWN_PAGES_ONLY],
+    # Bulk-action confirmations: the selection must be of the user's clinics; "select all" is narrowed to them.
+    re_path(
+        r"^admin/(?P<admin_path>bulk/(?P<app_label>[^/]+)/(?P<model_name>[^/]+)/(?P<action>[^/]+)/)$",
+        bulk.own_clinics_only,
+    ),
 ]
