@@ -4,10 +4,11 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.contrib.forms.utils import get_form_types
 from wagtail.contrib.forms.views import FormPagesListView
+from wagtail.images.views.chooser import viewset as image_chooser_viewset
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from pages.data_care import register_log_actions as register_data_care_log_actions
-from pages.isolation import shadows
+from pages.isolation import shadows, tags
 from pages.models import PatientMessage
 from pages.permissions import clinic_sites_for, pages_in_sites
 from pages.views.admin import (
@@ -117,3 +118,7 @@ def patient_messages_dashboard_panel(request, panels):
 
 # Wagtail's page chooser lists every site's pages; staff choose only within their own clinics.
 hooks.register("construct_page_chooser_queryset", shadows.page_chooser_queryset)
+
+# The image chooser suggests the user's own clinics' popular tags (pages/isolation/tags.py). Set before Wagtail
+# builds the chooser's URLs, which happens when the admin URLconf is first loaded, after every hooks module.
+image_chooser_viewset.choose_view_class = tags.ClinicImageChooseView

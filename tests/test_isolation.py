@@ -129,3 +129,38 @@ def test_bulk_action_confirmations_name_own_clinic_items_only(client, clinics):
     assert [response.status_code for response in refused] == [404] * len(refused)
     assert client.post(f"/admin/bulk/wagtailimages/image/delete/?id={their_image.pk}").status_code == 404
     assert Image.objects.filter(pk=their_image.pk).exists()
+
+
+def test_tag_filters_suggestions_and_autocomplete_offer_own_clinic_tags_only(client, clinics, superuser):
+    clinic_a, clinic_b = clinics
+    for clinic, word in ((clinic_a, "alpha"), (clinic_b, "beta")):
+        image = Image.objects.create(title=f"{word} scan", file=get_test_image_file(), collection=clinic.collection)
+        image.tags.add(f"{word}-spine")
+        document = Document.objects.create(
+            title=f"{word} leaflet", file=ContentFile(b"leaflet", name=f"{word}.txt"), collection=clinic.collection
+        )
+        document.tags.add(f"{word}-leaflets")
+    views = [
+        reverse("wagtailimages:index"),
+        reverse("wagtailimages:index_results"),
+        reverse("wagtailimages_chooser:choose"),
+        reverse("wagtaildocs:index"),
+        reverse("wagtailadmin_tag_autocomplete") + "?term=a",
+        reverse("wagtailadmin_tag_autocomplete") + "?term=b",
+        "/admin/tag-autocomplete/taggit/tag/?term=b",
+    ]
+
+    def shown(url):
+        return client.get(url).content.decode()
+
+    client.force_login(role_user(clinic_a, "editors"))
+    pages = [shown(url) for url in views]
+    assert "alpha-spine" in pages[0] and "alpha-spine" in pages[2] and "alpha-leaflets" in pages[3]
+    assert client.get(views[4]).json() == ["alpha-leaflets", "alpha-spine"]
+    assert not any("beta-" in html for html in pages)
+    # Filtering by the own tag still works.
+    assert "alpha scan" in shown(reverse("wagtailimages:index") + "?tag=alpha-spine")
+
+    client.force_login(superuser)
+    assert client.get(views[5]).json() == ["beta-leaflets", "beta-spine"]
+    assert "beta-spine" in shown(views[0]) and "alpha-spine" in shown(views[0])

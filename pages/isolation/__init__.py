@@ -6,6 +6,7 @@ Network admins (superusers) see everything.
 
 - `shadows`: admin URLs answered for network admins only, and URLs that must name the user's own pages.
 - `bulk`: bulk-action confirmation pages, limited to the user's clinics.
+- `tags`: tag filters, the image chooser's tag suggestions and the tag autocomplete, limited to the user's clinics.
 - `urls`: the URL patterns that put the seals in front of Wagtail's admin URLs (included by clinic_site/urls.py).
 
 Hooks are registered in pages/wagtail_hooks.py.

@@ -14,11 +14,8 @@ from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
-from wagtail.permissions import policy_registry
 
-from pages.isolation.shadows import all_in, visible_pages
-
-MEDIA_ACTIONS = ["add", "change", "choose", "delete"]
+from pages.isolation.shadows import all_in, visible_media, visible_pages
 
 
 def visible_objects(user, model):
@@ -26,7 +23,7 @@ def visible_objects(user, model):
     if issubclass(model, Page):
         return visible_pages(user).exclude(depth=1)
     if model in (get_image_model(), get_document_model()):
-        return policy_registry.get_by_type(model).instances_user_has_any_permission_for(user, MEDIA_ACTIONS)
+        return visible_media(user, model)
     return None
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import get_resolver
 from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.permissions import policy_registry
 
 
 def sites_with_page_permissions(user):
@@ -27,6 +28,15 @@ def visible_pages(user):
     for site in sites_with_page_permissions(user):
         condition = condition | Page.objects.filter(path__startswith=site.root_page.path)
     return condition
+
+
+# Any of these on a clinic's collection lets a user see that collection's images or documents in the admin.
+MEDIA_ACTIONS = ["add", "change", "choose", "delete"]
+
+
+def visible_media(user, model):
+    """The images or documents (`model`) in the collections the user holds any permission on."""
+    return policy_registry.get_by_type(model).instances_user_has_any_permission_for(user, MEDIA_ACTIONS)
 
 
 def page_chooser_queryset(pages, request):

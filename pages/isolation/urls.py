@@ -5,9 +5,9 @@ Each pattern answers an admin path itself, or checks it and hands the request to
 
 import re
 
-from django.urls import re_path
+from django.urls import path, re_path
 
-from pages.isolation import bulk, shadows
+from pages.isolation import bulk, shadows, tags
 
 urlpatterns = [
     # Endpoints that would list every clinic's objects: network admins only.
@@ -22,4 +22,11 @@ urlpatterns = [
         r"^admin/(?P<admin_path>bulk/(?P<app_label>[^/]+)/(?P<model_name>[^/]+)/(?P<action>[^/]+)/)$",
         bulk.own_clinics_only,
     ),
+    # Tag filters and the tag autocomplete: the user's own clinics' tags only.
+    path("admin/images/", tags.ClinicImageIndexView.as_view()),
+    path("admin/images/results/", tags.ClinicImageIndexView.as_view(results_only=True)),
+    path("admin/documents/", tags.ClinicDocumentIndexView.as_view()),
+    path("admin/documents/results/", tags.ClinicDocumentIndexView.as_view(results_only=True)),
+    path("admin/tag-autocomplete/", tags.autocomplete),
+    path("admin/tag-autocomplete/<slug:app_name>/<slug:model_name>/", tags.autocomplete),
 ]
