@@ -2,18 +2,21 @@
 
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
+from wagtail.admin.viewsets.pages import base_page_viewset
 from wagtail.contrib.forms.utils import get_form_types
 from wagtail.contrib.forms.views import FormPagesListView
 from wagtail.images.views.chooser import viewset as image_chooser_viewset
 from wagtail.permissions import policy_registry, register_permission_policy
 
 from pages.data_care import register_log_actions as register_data_care_log_actions
-from pages.isolation import shadows, tags
+from pages.isolation import filters, shadows, tags
 from pages.models import PatientMessage
 from pages.permissions import clinic_sites_for, pages_in_sites
 from pages.views.admin import (
     REPORT_RESULTS_URL_NAME,
     REPORT_URL_NAME,
+    AwaitingReviewPanel,
     ClinicalReviewMenuItem,
     ClinicalReviewPanel,
     ClinicalReviewReportView,
@@ -95,6 +98,10 @@ def clinical_review_report_menu_item():
 def clinical_review_dashboard_panel(request, panels):
     if can_review_clinical_pages(request.user):
         panels.append(ClinicalReviewPanel())
+    # Wagtail's "awaiting your review" panel, without a query per clinic's review task.
+    panels[:] = [
+        AwaitingReviewPanel() if panel.name == WorkflowObjectsToModeratePanel.name else panel for panel in panels
+    ]
 
 
 @hooks.register("register_admin_viewset")
@@ -122,3 +129,15 @@ hooks.register("construct_page_chooser_queryset", shadows.page_chooser_queryset)
 # The image chooser suggests the user's own clinics' popular tags (pages/isolation/tags.py). Set before Wagtail
 # builds the chooser's URLs, which happens when the admin URLconf is first loaded, after every hooks module.
 image_chooser_viewset.choose_view_class = tags.ClinicImageChooseView
+
+# The explorer's and page-type listing's filters, and the page privacy form's groups, offer only the user's clinics'
+# sites, people and groups (pages/isolation/filters.py).
+filters.narrow_page_listing_filters()
+base_page_viewset.set_privacy_view_class = filters.ClinicSetPrivacyView
+
+
+@hooks.register("construct_reports_menu")
+def hide_network_reports(request, menu_items):
+    """The page-types usage report spans every clinic: network admins only (pages/isolation/filters.py)."""
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]

@@ -2,6 +2,8 @@
 walks every admin URL; these tests pin each seal down where it is made)."""
 
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
@@ -164,3 +166,81 @@ def test_tag_filters_suggestions_and_autocomplete_offer_own_clinic_tags_only(cli
     client.force_login(superuser)
     assert client.get(views[5]).json() == ["beta-leaflets", "beta-spine"]
     assert "beta-spine" in shown(views[0]) and "alpha-spine" in shown(views[0])
+
+
+def test_listing_and_report_filters_name_own_clinic_sites_people_and_workflows_only(client, clinics, superuser):
+    clinic_a, clinic_b = clinics
+    editor_a, editor_b = role_user(clinic_a, "editors"), role_user(clinic_b, "editors")
+    ProcedurePageFactory(parent=clinic_a.home_page, slug="alpha", owner=editor_a)
+    ProcedurePageFactory(parent=clinic_b.home_page, slug="beta", owner=editor_b)
+    client.force_login(role_user(clinic_a, "medical reviewers"))
+
+    def shown(name, *args):
+        return client.get(reverse(name, args=args)).content.decode()
+
+    explorer = shown("wagtailadmin_explore", clinic_a.home_page.pk)
+    assert editor_a.username in explorer and clinic_a.site.site_name in explorer
+    assert editor_b.username not in explorer and clinic_b.site.site_name not in explorer
+    usage = shown("wagtailadmin_pages:type_use", "pages", "procedurepage")
+    assert editor_a.username in usage and editor_b.username not in usage
+    workflows = shown("wagtailadmin_reports:workflow_tasks")
+    assert "ASCPM medical review" in workflows and "Spinal Diagnostics medical review" not in workflows
+    history = shown("wagtailadmin_reports:site_history")
+    assert clinic_b.site.site_name not in history and editor_b.username not in history
+
+    client.force_login(superuser)
+    explorer = shown("wagtailadmin_explore", clinic_a.home_page.pk)
+    assert editor_b.username in explorer and clinic_b.site.site_name in explorer
+
+
+def test_the_page_types_usage_report_is_for_network_admins(client, clinics, superuser):
+    clinic_a, _ = clinics
+    url = reverse("wagtailadmin_reports:page_types_usage")
+    for role in ("editors", "medical reviewers", "moderators"):
+        client.force_login(role_user(clinic_a, role))
+        assert client.get(url).status_code == 403, role
+        assert url not in client.get(reverse("wagtailadmin_home")).content.decode(), role
+    client.force_login(superuser)
+    assert client.get(url).status_code == 200
+
+
+def test_the_privacy_form_offers_own_clinic_groups_only(client, clinics):
+    clinic_a, clinic_b = clinics
+    page = ProcedurePageFactory(parent=clinic_a.home_page, slug="alpha")
+    client.force_login(role_user(clinic_a, "medical reviewers"))
+    url = reverse("wagtailadmin_pages:set_privacy", args=[page.pk])
+
+    form = client.get(url).json()["html"]
+    assert clinic_a.groups["moderators"].name in form and clinic_b.site.site_name not in form
+    other_group = clinic_b.groups["editors"]
+    refused = client.post(url, {"restriction_type": "groups", "groups": [other_group.pk]})
+    assert refused.json()["step"] != "set_privacy_done"
+    assert not page.get_view_restrictions().exists()
+    accepted = client.post(url, {"restriction_type": "groups", "groups": [clinic_a.groups["moderators"].pk]})
+    assert accepted.json()["step"] == "set_privacy_done"
+    assert list(page.get_view_restrictions().get().groups.all()) == [clinic_a.groups["moderators"]]
+
+
+def test_awaiting_review_panel_lists_own_clinic_pages_with_queries_fixed_whatever_the_clinics(
+    client, clinics, django_assert_max_num_queries
+):
+    clinic_a, clinic_b = clinics
+    for clinic, title in ((clinic_a, "Alpha injections"), (clinic_b, "Beta injections")):
+        page = ProcedurePageFactory(parent=clinic.home_page, title=title, slug=title.split()[0].lower())
+        editor = role_user(clinic, "editors")
+        page.save_revision(user=editor)
+        clinic.home_page.get_workflow().start(page, editor)
+    client.force_login(role_user(clinic_a, "medical reviewers"))
+    home = reverse("wagtailadmin_home")
+
+    html = client.get(home).content.decode()
+    assert "Alpha injections" in html and "Beta injections" not in html
+    with CaptureQueriesContext(connection) as two_clinics:
+        client.get(home)
+    baseline = len(two_clinics.captured_queries)
+    for number in range(8):
+        ClinicFactory(name=f"Extra {number}", hostname=f"extra{number}.test")
+    client.get(home)  # new sites empty Wagtail's cached site list; it is read again once
+    with django_assert_max_num_queries(baseline):
+        html = client.get(home).content.decode()
+    assert "Alpha injections" in html

@@ -263,28 +263,10 @@ def admin_pattern(name):
 
 # --- The matrix ---------------------------------------------------------------------------------------------------
 
-# Cross-clinic leaks of vanilla Wagtail 8.0.1 that are not sealed yet (issue 5 is open). Each is a strict xfail: the
-# day a surface is sealed its test passes, fails as "XPASS", and its entry must be removed. Nothing here is a leak
-# of clinic B's data being changed: every POST to clinic B's objects is refused in all areas.
-ALL_ROLES = set(ROLES)
-STAFF_WHO_EDIT = {"editors", "medical reviewers"}
-KNOWN_LEAKS = {
-    "pages": (STAFF_WHO_EDIT, "explorer and page-type-usage site/owner filters, the privacy form's group list"),
-    "reports": (ALL_ROLES, "page-types usage, site-history user filter, workflow and locked-pages report filters"),
-}
-CRAWL_AND_LISTING_LEAKS = "the crawl and the with/without comparison reach the unsealed areas in KNOWN_LEAKS"
-
-
-def expect_known_leak(request, role, surface):
-    roles, why = KNOWN_LEAKS.get(surface, (set(), ""))
-    if role in roles:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=f"unsealed (issue 5): {why}"))
-
 
 @pytest.mark.parametrize("surface", SURFACES)
 @pytest.mark.parametrize("role", ROLES)
-def test_clinic_b_is_invisible_and_untouchable(request, client, db, world, matrix, role, surface):
-    expect_known_leak(request, role, surface)
+def test_clinic_b_is_invisible_and_untouchable(client, db, world, matrix, role, surface):
     cases, _unfillable, _covered = matrix
     mine = [case for case in cases if case.pattern.surface == surface]
     client.force_login(world.a.users[role])
@@ -299,9 +281,7 @@ def test_clinic_b_is_invisible_and_untouchable(request, client, db, world, matri
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_crawl_from_the_dashboard_shows_nothing_of_clinic_b(request, client, db, world, matrix, role):
-    if role in STAFF_WHO_EDIT:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=f"unsealed (issue 5): {CRAWL_AND_LISTING_LEAKS}"))
+def test_crawl_from_the_dashboard_shows_nothing_of_clinic_b(client, db, world, matrix, role):
     client.force_login(world.a.users[role])
     checker = Checker(client, world, role)
 
@@ -370,7 +350,6 @@ def test_own_clinic_staff_keep_their_access(client, db, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.xfail(strict=True, reason=f"unsealed (issue 5): {CRAWL_AND_LISTING_LEAKS}")
 def test_listings_read_the_same_with_or_without_clinic_b(client, db, world, matrix, role):
     """A count ('2 pages'), an id or a row without a name still shows clinic B's content: render every listing,
     report, export and 'select all' as it is and again with clinic B's content deleted, and compare."""

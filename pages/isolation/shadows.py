@@ -53,6 +53,8 @@ NETWORK_ADMIN_ONLY_PREFIXES = (
     "api/main/images/",
     "api/main/documents/",
     "workflows/task_chooser/",
+    # Counts and names the last-edited page of each page type across every clinic (see filters.py).
+    "reports/page-types-usage/",
 )
 
 
