@@ -20,14 +20,13 @@ The shadow below runs before Wagtail's bulk-action view, which then runs unchang
 from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
-from django.urls import get_resolver
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
 from wagtail.permissions import policy_registry
 
-from pages.isolation.shadows import MEDIA_ACTIONS, all_in, visible_media, visible_pages
+from pages.isolation.shadows import MEDIA_ACTIONS, all_in, visible_media, visible_pages, wagtail_view
 
 
 def selectable(user, model):
@@ -44,10 +43,10 @@ def selectable(user, model):
 
 def own_clinics_only(request, admin_path, app_label, model_name, action):
     """Narrow the selection to the user's clinics, then hand the request to Wagtail's bulk-action view."""
-    if not request.user.is_superuser:
+    # Signed-out visitors go on to Wagtail, which sends them to the login page.
+    if request.user.is_authenticated and not request.user.is_superuser:
         _limit_selection(request, app_label, model_name, action)
-    match = get_resolver("wagtail.admin.urls").resolve(f"/{admin_path}")
-    return match.func(request, *match.args, **match.kwargs)
+    return wagtail_view(request, admin_path)
 
 
 def _limit_selection(request, app_label, model_name, action):

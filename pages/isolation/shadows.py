@@ -4,9 +4,13 @@ The URL patterns are in pages/isolation/urls.py, the chooser hook in wagtail_hoo
 works on are those where the user holds any page permission; superusers (network admins) see all.
 """
 
+from functools import update_wrapper
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import get_resolver
+from django.views.decorators.cache import never_cache
+from wagtail.admin.auth import require_admin_access
 from wagtail.models import GroupPagePermission, Page, Site
 from wagtail.permissions import policy_registry
 
@@ -58,13 +62,28 @@ NETWORK_ADMIN_ONLY_PREFIXES = (
 )
 
 
-def network_admin_only(request, admin_path):
-    """Serve a Wagtail admin URL (`admin_path`, relative to /admin/) for superusers only."""
-    if not (request.user.is_authenticated and request.user.is_superuser):
-        raise PermissionDenied
+def admin_view(view):
+    """`view` behind the decorators Wagtail puts on each of its own admin URLs (admin access and the user's admin
+    language, the admin's 404 page, no caching), for views that answer at Wagtail's paths from outside its URLconf."""
+    # Imported here: Wagtail's admin URLconf loads every hooks module, and wagtail_hooks.py imports this package.
+    from wagtail.admin.urls import display_custom_404
+
+    return update_wrapper(never_cache(display_custom_404(require_admin_access(view))), view)
+
+
+def wagtail_view(request, admin_path):
+    """Answer with Wagtail's own view for `admin_path` (relative to /admin/), decorators and all."""
     # get_resolver() roots a URLconf at "/", as the project root is.
     match = get_resolver("wagtail.admin.urls").resolve(f"/{admin_path}")
     return match.func(request, *match.args, **match.kwargs)
+
+
+def network_admin_only(request, admin_path):
+    """Serve a Wagtail admin URL (`admin_path`, relative to /admin/) for superusers only (signed-out visitors are
+    sent to the login page by Wagtail's own view)."""
+    if request.user.is_authenticated and not request.user.is_superuser:
+        raise PermissionDenied
+    return wagtail_view(request, admin_path)
 
 
 # Admin URLs that show a page they are given without checking that the user may see it. Each regex's named groups
@@ -92,7 +111,7 @@ def page_ids_in(request, ids):
 
 def own_pages_only(request, admin_path, **page_ids):
     ids = list(page_ids.values()) + request.GET.getlist("id")
-    if not request.user.is_superuser and not page_ids_in(request, ids):
+    staff = request.user.is_authenticated and not request.user.is_superuser
+    if staff and not page_ids_in(request, ids):
         raise Http404
-    match = get_resolver("wagtail.admin.urls").resolve(f"/{admin_path}")
-    return match.func(request, *match.args, **match.kwargs)
+    return wagtail_view(request, admin_path)

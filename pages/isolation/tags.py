@@ -8,17 +8,15 @@ permission on; network admins see every tag, as in Wagtail.
 
 The listings and the image chooser are Wagtail's own views with the tag choices replaced (URLs in urls.py, the
 chooser view class set on Wagtail's chooser viewset in wagtail_hooks.py); the autocomplete is a small view of the
-same shape as Wagtail's.
+same shape as Wagtail's. The views answering at Wagtail's paths from urls.py carry the decorators Wagtail puts on
+its admin URLs (`shadows.admin_view`). A staff listing takes one query more than Wagtail's: Wagtail's filterset still
+counts the install's popular tags before the user's own replace them.
 """
-
-from functools import update_wrapper
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
-from django.views.decorators.cache import never_cache
 from taggit.models import Tag, TagBase
-from wagtail.admin.auth import require_admin_access
 from wagtail.admin.models import popular_tags_for_model
 from wagtail.admin.views.tags import TAGS_AUTOCOMPLETE_LIMIT
 from wagtail.documents import get_document_model
@@ -32,15 +30,6 @@ from wagtail.images.views.images import IndexView as ImageIndexView
 from pages.isolation.shadows import visible_media
 
 POPULAR_TAGS = 10  # as many as Wagtail's own filter and chooser offer
-
-
-def admin_view(view):
-    """`view` behind the decorators Wagtail puts on each of its own admin URLs (admin access and the user's admin
-    language, the admin's 404 page, no caching): the views below answer at Wagtail's paths, outside its URLconf."""
-    # Imported here: Wagtail's admin URLconf loads every hooks module, and wagtail_hooks.py imports this module.
-    from wagtail.admin.urls import display_custom_404
-
-    return update_wrapper(never_cache(display_custom_404(require_admin_access(view))), view)
 
 
 def _on_visible_media(user, models):

@@ -23,19 +23,19 @@ urlpatterns = [
         bulk.own_clinics_only,
     ),
     # Tag filters and the tag autocomplete: the user's own clinics' tags only.
-    path("admin/images/", tags.admin_view(tags.ClinicImageIndexView.as_view())),
-    path("admin/images/results/", tags.admin_view(tags.ClinicImageIndexView.as_view(results_only=True))),
-    path("admin/documents/", tags.admin_view(tags.ClinicDocumentIndexView.as_view())),
-    path("admin/documents/results/", tags.admin_view(tags.ClinicDocumentIndexView.as_view(results_only=True))),
-    path("admin/tag-autocomplete/", tags.admin_view(tags.autocomplete)),
+    path("admin/images/", shadows.admin_view(tags.ClinicImageIndexView.as_view())),
+    path("admin/images/results/", shadows.admin_view(tags.ClinicImageIndexView.as_view(results_only=True))),
+    path("admin/documents/", shadows.admin_view(tags.ClinicDocumentIndexView.as_view())),
+    path("admin/documents/results/", shadows.admin_view(tags.ClinicDocumentIndexView.as_view(results_only=True))),
+    path("admin/tag-autocomplete/", shadows.admin_view(tags.autocomplete)),
     path(
         "admin/tag-autocomplete/<slug:app_name>/<slug:model_name>/",
-        tags.admin_view(tags.autocomplete),
+        shadows.admin_view(tags.autocomplete),
         name="clinic_tag_model_autocomplete",
     ),
     # Reports whose filters would name other clinics' people, workflows and tasks.
     *[
-        path(f"admin/reports/{prefix}{results}", view.as_view(results_only=bool(results)))
+        path(f"admin/reports/{prefix}{results}", shadows.admin_view(view.as_view(results_only=bool(results))))
         for prefix, view in filters.REPORT_VIEWS.items()
         for results in ("", "results/")
     ],
