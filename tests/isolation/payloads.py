@@ -73,6 +73,8 @@ def post_payload(world, pattern):
             "alias": "",
             "position": "0",
             "destination_page_id": a.home.pk,
+            # Except the bulk move's destination: clinic B's home page, which its confirmation would name.
+            "chooser": b.home.pk,
             "recursive": "true",
             "keep_live": "true",
             "revision_id": b.revisions["published"].pk,
