@@ -154,3 +154,8 @@ def test_login_throttle_and_session_idle_time_come_from_the_environment():
         SESSION_IDLE_MINUTES="10",
     )
     assert result.stdout.split() == ["3", "3600.0", "600"]
+
+
+def test_the_admin_sends_nothing_about_staff_to_gravatar(client, superuser):
+    client.force_login(superuser)
+    assert "gravatar" not in client.get("/admin/").content.decode().lower()
