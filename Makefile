@@ -7,7 +7,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clinic_platform
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test install lint test-sqlite test-services clean
+.PHONY: run test install lint test-sqlite test-services test-browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,33 @@ test-services: install
 		echo "PostgreSQL or Redis unreachable: the PostgreSQL/Redis run was NOT done (it is required in CI)."; \
 	fi
 
-test: lint test-sqlite test-services
+# The patient and staff journeys and the accessibility checks in a real browser (tests/browser): Debian's Chromium,
+# driven by Playwright, with axe-core from npm. As root, a missing Chromium is installed; whatever is still missing
+# makes the browser tests say so and skip, or fail when CI is set.
+BROWSER_DIR := tests/browser
+CHROMIUM_PACKAGES := chromium chromium-driver
+
+test-browser: install
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's $(CHROMIUM_PACKAGES) for the browser tests."; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(CHROMIUM_PACKAGES) \
+			|| { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(CHROMIUM_PACKAGES); } \
+			|| echo "Chromium could not be installed: the browser tests cannot run."; \
+		else \
+			echo "Chromium is missing and only root can install it: the browser tests cannot run."; \
+		fi; \
+	fi
+	@if ! command -v npm >/dev/null; then \
+		echo "npm is missing: axe-core cannot be installed and the browser tests cannot run."; \
+	elif [ ! -f $(BROWSER_DIR)/node_modules/axe-core/axe.min.js ] \
+			|| [ $(BROWSER_DIR)/package-lock.json -nt $(BROWSER_DIR)/node_modules/.package-lock.json ]; then \
+		npm ci --prefix $(BROWSER_DIR) --no-audit --no-fund --loglevel=error \
+		|| echo "npm ci failed: axe-core is missing and the browser tests cannot run."; \
+	fi
+	$(BIN)/pytest $(BROWSER_DIR)
+
+test: lint test-sqlite test-services test-browser
 
 clean:
 	rm -rf $(VENV) static media/test
