@@ -16,12 +16,12 @@ from pages.permissions import clinic_sites_for, pages_in_sites
 from pages.views.admin import (
     REPORT_RESULTS_URL_NAME,
     REPORT_URL_NAME,
-    AwaitingReviewPanel,
     ClinicalReviewMenuItem,
     ClinicalReviewPanel,
     ClinicalReviewReportView,
     can_review_clinical_pages,
 )
+from pages.views.dashboard import AwaitingReviewPanel
 from pages.views.messages_bulk import BULK_ACTIONS
 from pages.views.messages_listing import PatientMessagesPanel
 from pages.views.messages_moderation import PatientMessagePermissionPolicy

@@ -22,9 +22,8 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.admin.views.reports import ReportView
-from wagtail.models import GroupApprovalTask, Page, Site, get_page_models
+from wagtail.models import Page, Site, get_page_models
 from wagtail.permissions import policy_registry
 
 from pages.models import MedicalReviewMixin
@@ -383,23 +382,3 @@ class ClinicalReviewPanel(Component):
         if not context["total"]:
             return ""
         return get_template(self.template_name).render(context)
-
-
-class AwaitingReviewPanel(WorkflowObjectsToModeratePanel):
-    """Wagtail's "Awaiting your review" dashboard panel, with its group checks made in one query.
-
-    Wagtail asks every active approval task, one query each, whether the user is in its groups
-    (GroupApprovalTask._user_in_groups, cached per request on the user). With a review workflow per clinic that is
-    one query per clinic on every reviewer's dashboard; here the answers for all tasks are read at once and put in
-    that same per-request cache, so the panel's query count does not grow with the number of clinics.
-    """
-
-    def get_context_data(self, parent_context):
-        user = parent_context["request"].user
-        if user.is_authenticated and not user.is_superuser:
-            active = GroupApprovalTask.objects.filter(active=True)
-            mine = set(active.filter(groups__in=user.groups.all()).values_list("pk", flat=True))
-            checks = getattr(user, "_group_approval_task_checks", None) or {}
-            checks.update({pk: pk in mine for pk in active.values_list("pk", flat=True)})
-            user._group_approval_task_checks = checks
-        return super().get_context_data(parent_context)
