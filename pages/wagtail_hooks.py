@@ -1,6 +1,8 @@
 """Admin customisation, registered as Wagtail hooks."""
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 from wagtail.admin.viewsets.pages import base_page_viewset
@@ -141,3 +143,8 @@ def hide_network_reports(request, menu_items):
     """The page-types usage report spans every clinic: network admins only (pages/isolation/filters.py)."""
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))

@@ -175,6 +175,7 @@ class PatientMessageIndexView(ScopedViewMixin, generic.IndexView):
                 "excerpt",
                 label="Message",
                 accessor=excerpt,
+                classname="clinic-message-excerpt",
                 get_url=self.get_inspect_url_for,
                 get_title_id=title_id,
                 get_buttons=self.get_list_buttons,

@@ -2,6 +2,7 @@
 
 import csv
 import re
+from urllib.parse import urlencode
 
 from tests.browser.support import (
     ASCPM,
@@ -28,6 +29,8 @@ def search_messages(admin, words, status=None):
         counts.get_by_role("link", name=re.compile(f"^{status} ")).click()
         expect(admin).to_have_url(re.compile(f"status={status.lower()}"))
     admin.get_by_role("textbox", name="Search term").fill(words)
+    # The listing is searched as one types; its address says so once the results are in.
+    expect(admin).to_have_url(re.compile(rf"[?&]{re.escape(urlencode({'q': words}))}(&|$)"))
     return admin.get_by_role("table").get_by_role("link", name=words)
 
 
@@ -54,6 +57,8 @@ def test_moderator_replies_to_and_approves_a_message(open_window, server, screen
     screenshots(admin, "dashboard")
     message_link = search_messages(admin, patient.word, status="Pending")
     expect(message_link).to_have_count(1)
+    # Readable at any width: the message keeps a column of its own (the table scrolls sideways on a phone).
+    assert message_link.bounding_box()["width"] >= 200
     screenshots(admin, "pending-list")
 
     message_link.click()
