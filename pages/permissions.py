@@ -5,7 +5,7 @@ submissions, patient messages, settings) is scoped here, from GroupSitePermissio
 to the clinic's groups, the same mechanism Wagtail uses for per-site settings.
 """
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from wagtail.models import Page, Site
 
 
@@ -28,8 +28,10 @@ def clinic_sites_for(user, permission):
 
 
 def pages_in_sites(sites):
-    """A Page queryset of everything in the given clinics' trees."""
+    """A Page queryset of everything in the given clinics' trees (a Site queryset, or Sites with root pages loaded)."""
+    if isinstance(sites, QuerySet):
+        sites = sites.select_related("root_page")
     condition = Q(pk__in=[])
-    for site in sites.select_related("root_page"):
+    for site in sites:
         condition |= Q(path__startswith=site.root_page.path)
     return Page.objects.filter(condition)

@@ -14,24 +14,26 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.models import GroupPagePermission, Page, Site
 from wagtail.permissions import policy_registry
 
+from pages.permissions import pages_in_sites
+
 
 def sites_with_page_permissions(user):
-    """The clinics in whose page tree the user holds any page permission."""
+    """The clinics in whose page tree the user holds any page permission (a list, read once per request: several
+    seals ask it while one admin page is built, and the user object lives as long as the request)."""
     if user.is_superuser:
-        return Site.objects.all()
-    roots = GroupPagePermission.objects.filter(group__user=user).values_list("page__path", flat=True)
-    sites = Site.objects.select_related("root_page")
-    return [site for site in sites if any(site.root_page.path.startswith(path) for path in roots)]
+        return list(Site.objects.select_related("root_page"))
+    if not hasattr(user, "_clinic_page_sites"):
+        roots = GroupPagePermission.objects.filter(group__user=user).values_list("page__path", flat=True)
+        sites = Site.objects.select_related("root_page")
+        user._clinic_page_sites = [site for site in sites if any(site.root_page.path.startswith(p) for p in roots)]
+    return user._clinic_page_sites
 
 
 def visible_pages(user):
     """Every page of the clinics the user works on, plus the tree root (the chooser starts there)."""
     if user.is_superuser:
         return Page.objects.all()
-    condition = Page.objects.filter(depth=1)
-    for site in sites_with_page_permissions(user):
-        condition = condition | Page.objects.filter(path__startswith=site.root_page.path)
-    return condition
+    return Page.objects.filter(depth=1) | pages_in_sites(sites_with_page_permissions(user))
 
 
 # Any of these on a clinic's collection lets a user see that collection's images or documents in the admin.
