@@ -5,7 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from pages.isolation import urls as isolation_urls
-from pages.views import public
+from pages.public import views as public
 
 urlpatterns = [
     path("healthz/", public.healthz, name="healthz"),
@@ -13,8 +13,8 @@ urlpatterns = [
     path("search/", public.search, name="search"),
     path("sitemap.xml", public.sitemap, name="sitemap"),
     path("robots.txt", public.robots_txt, name="robots_txt"),
-    # Ahead of Wagtail's admin: the clinic-isolation seals (pages/isolation/).
-    *isolation_urls.urlpatterns,
+    # Ahead of Wagtail's admin, at the same prefix: the clinic-isolation seals (pages/isolation/urls.py).
+    path("admin/", include(isolation_urls)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -9,9 +9,9 @@ from django.core.cache import cache
 from django.utils import timezone
 from wagtail.contrib.forms.models import FormSubmission
 
-from pages import moderation
-from tests.contact_support import EMAIL, MESSAGE, NAME
-from tests.data_care_support import JANE, JANE_QUESTION_A, JANE_QUESTION_B, OTHER, days_ago
+from pages.patient_messages.models import Status
+from tests.contact.support import EMAIL, MESSAGE, NAME
+from tests.data_care.support import JANE, JANE_QUESTION_A, JANE_QUESTION_B, OTHER, days_ago
 from tests.factories import (
     ClinicFactory,
     ContactPageFactory,
@@ -21,8 +21,8 @@ from tests.factories import (
     UserFactory,
     role_user,
 )
-from tests.message_moderation_support import A_EMAIL, A_NAME, A_TEXT, B_EMAIL, B_NAME, B_PAGE_TITLE, B_TEXT
-from tests.patient_message_support import IP, send
+from tests.patient_messages.moderation_support import A_EMAIL, A_NAME, A_TEXT, B_EMAIL, B_NAME, B_PAGE_TITLE, B_TEXT
+from tests.patient_messages.support import IP, send
 
 SERVICES_CONFIGURED = os.environ.get("DATABASE_URL", "").startswith("postgres") and bool(os.environ.get("REDIS_URL"))
 _deselected_services = []
@@ -186,16 +186,16 @@ def msgs(page_a, page_a2, page_b):
             submitted_at=at(hours=2),
         ),
         approved=PatientMessageFactory(
-            page=page_a, author_name="Arthur Approved", status=moderation.APPROVED, submitted_at=at(days=3)
+            page=page_a, author_name="Arthur Approved", status=Status.APPROVED, submitted_at=at(days=3)
         ),
         rejected=PatientMessageFactory(
-            page=page_a, author_name="Rita Rejected", status=moderation.REJECTED, submitted_at=at(days=10)
+            page=page_a, author_name="Rita Rejected", status=Status.REJECTED, submitted_at=at(days=10)
         ),
         spam=PatientMessageFactory(
             page=page_a2,
             author_name="Sam Spam",
             body="Cheap pills at http://a.example and http://b.example",
-            status=moderation.SPAM,
+            status=Status.SPAM,
             flags=",links,",
             submitted_at=at(days=20),
         ),

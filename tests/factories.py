@@ -6,8 +6,8 @@ import factory
 import wagtail_factories
 from django.contrib.auth import get_user_model
 
+from pages.clinics.onboarding import create_or_update_clinic
 from pages.models import ContactFormField, ContactPage, PatientMessage, ProcedurePage, RecoveryGuidancePage
-from pages.onboarding import create_or_update_clinic
 
 TEST_PASSWORD = "correct-horse-battery"
 

@@ -68,7 +68,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 
 # Host checking happens in two layers. ALLOWED_HOSTS is Django's own check and defaults to "*" because
-# pages.middleware.ClinicHostMiddleware accepts only hostnames of a clinic Site or of PLATFORM_HOSTS, so a new
+# pages.clinics.hosts.ClinicHostMiddleware accepts only hostnames of a clinic Site or of PLATFORM_HOSTS, so a new
 # clinic needs no deployment. Operators who prefer an explicit list can still set ALLOWED_HOSTS.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
 # Hostnames that are not a clinic but may serve the admin (e.g. "admin.example.org" or a load balancer's name).
@@ -106,7 +106,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so that no other code sees a Host that belongs to no clinic.
-    "pages.middleware.ClinicHostMiddleware",
+    "pages.clinics.hosts.ClinicHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -152,7 +152,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pages.context_processors.clinic",
+                "pages.clinics.context_processors.clinic",
             ],
         },
     },

@@ -17,27 +17,26 @@ The shadow below runs before Wagtail's bulk-action view, which then runs unchang
   answers 404, as for one that does not exist.
 """
 
-from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
-from wagtail.permissions import policy_registry
 
-from pages.isolation.shadows import MEDIA_ACTIONS, all_in, visible_media, visible_pages, wagtail_view
+from pages.clinics.scope import ClinicScope
+from pages.isolation.shadows import all_in, wagtail_view
 
 
 def selectable(user, model):
     """(objects, parents): what the user may select of `model` and "select all" from (childOf), in the user's
     clinics; None when `model` is not kept per clinic by page tree or collection."""
+    scope = ClinicScope.of(user)
     if issubclass(model, Page):
-        pages = visible_pages(user)
+        pages = scope.pages()
         return pages.exclude(depth=1), pages  # the tree root may be a parent, never an item
     if model in (get_image_model(), get_document_model()):
-        collections = policy_registry.get_by_type(model).collections_user_has_any_permission_for(user, MEDIA_ACTIONS)
-        return visible_media(user, model), collections
+        return scope.media(model), scope.collections(model)
     return None
 
 
@@ -50,13 +49,18 @@ def own_clinics_only(request, admin_path, app_label, model_name, action):
 
 
 def _limit_selection(request, app_label, model_name, action):
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError as error:
-        raise Http404 from error
     action_class = bulk_action_registry.get_bulk_action_class(app_label, model_name, action)
-    scope = selectable(request.user, model)
-    if action_class is None or scope is None:
+    # The model the URL names, among those the registered action acts on (as Wagtail's own view resolves it).
+    model = next(
+        (
+            m
+            for m in getattr(action_class, "models", ())
+            if (m._meta.app_label, m._meta.model_name) == (app_label, model_name)
+        ),
+        None,
+    )
+    scope = selectable(request.user, model) if model is not None else None
+    if scope is None:
         return  # Wagtail answers these itself: 404 for an unknown action, other models' actions scope themselves.
     objects, parents = scope
 

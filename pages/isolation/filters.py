@@ -31,9 +31,9 @@ from wagtail.admin.views.reports.workflows import (
     WorkflowTasksView,
     WorkflowView,
 )
-from wagtail.models import GroupPagePermission, GroupSitePermission, PageLogEntry, Site, Task, Workflow, WorkflowState
+from wagtail.models import GroupPagePermission, GroupSitePermission, PageLogEntry, Task, Workflow, WorkflowState
 
-from pages.isolation.shadows import sites_with_page_permissions, visible_pages
+from pages.clinics.scope import ClinicScope
 
 User = get_user_model()
 
@@ -42,13 +42,11 @@ User = get_user_model()
 
 
 def own_pages(user):
-    return visible_pages(user).filter(depth__gt=1)
+    return ClinicScope.of(user).own_pages()
 
 
 def own_sites(user):
-    """Clinics where the user holds a page permission (editors, reviewers) or a site permission (moderators)."""
-    with_pages = [site.pk for site in sites_with_page_permissions(user)]
-    return Site.objects.filter(Q(pk__in=with_pages) | Q(group_permissions__group__user=user)).distinct()
+    return ClinicScope.of(user).sites()
 
 
 def own_groups(user):

@@ -1,7 +1,8 @@
 """Page chooser scoping and shadowed admin URLs (network-admin-only endpoints, views that must name own pages).
 
 The URL patterns are in pages/isolation/urls.py, the chooser hook in wagtail_hooks.py. For pages, the clinics a user
-works on are those where the user holds any page permission; superusers (network admins) see all.
+works on are those where the user holds any page permission (ClinicScope.page_sites); superusers (network
+admins) see all.
 """
 
 from functools import update_wrapper
@@ -11,38 +12,18 @@ from django.http import Http404
 from django.urls import get_resolver
 from django.views.decorators.cache import never_cache
 from wagtail.admin.auth import require_admin_access
-from wagtail.models import GroupPagePermission, Page, Site
-from wagtail.permissions import policy_registry
 
-from pages.permissions import pages_in_sites
-
-
-def sites_with_page_permissions(user):
-    """The clinics in whose page tree the user holds any page permission (a list, read once per request: several
-    seals ask it while one admin page is built, and the user object lives as long as the request)."""
-    if user.is_superuser:
-        return list(Site.objects.select_related("root_page"))
-    if not hasattr(user, "_clinic_page_sites"):
-        roots = GroupPagePermission.objects.filter(group__user=user).values_list("page__path", flat=True)
-        sites = Site.objects.select_related("root_page")
-        user._clinic_page_sites = [site for site in sites if any(site.root_page.path.startswith(p) for p in roots)]
-    return user._clinic_page_sites
+from pages.clinics.scope import ClinicScope
 
 
 def visible_pages(user):
     """Every page of the clinics the user works on, plus the tree root (the chooser starts there)."""
-    if user.is_superuser:
-        return Page.objects.all()
-    return Page.objects.filter(depth=1) | pages_in_sites(sites_with_page_permissions(user))
-
-
-# Any of these on a clinic's collection lets a user see that collection's images or documents in the admin.
-MEDIA_ACTIONS = ["add", "change", "choose", "delete"]
+    return ClinicScope.of(user).pages()
 
 
 def visible_media(user, model):
     """The images or documents (`model`) in the collections the user holds any permission on."""
-    return policy_registry.get_by_type(model).instances_user_has_any_permission_for(user, MEDIA_ACTIONS)
+    return ClinicScope.of(user).media(model)
 
 
 def page_chooser_queryset(pages, request):

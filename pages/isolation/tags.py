@@ -27,7 +27,7 @@ from wagtail.images.views.chooser import ImageChooseView
 from wagtail.images.views.images import ImagesFilterSet
 from wagtail.images.views.images import IndexView as ImageIndexView
 
-from pages.isolation.shadows import visible_media
+from pages.clinics.scope import ClinicScope
 
 POPULAR_TAGS = 10  # as many as Wagtail's own filter and chooser offer
 
@@ -38,7 +38,7 @@ def _on_visible_media(user, models):
     for model in models:
         condition |= Q(
             taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(model),
-            taggit_taggeditem_items__object_id__in=visible_media(user, model).values("pk"),
+            taggit_taggeditem_items__object_id__in=ClinicScope.of(user).media(model).values("pk"),
         )
     return condition
 

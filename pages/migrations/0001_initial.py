@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import pages.models.clinics
+import pages.clinics.models
 
 
 class Migration(migrations.Migration):
@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
                         default="#1d4f91",
                         help_text="Header colour as #rrggbb, e.g. '#0b6e69'. Text colours are chosen to stay readable.",
                         max_length=7,
-                        validators=[pages.models.clinics.validate_brand_colour],
+                        validators=[pages.clinics.models.validate_brand_colour],
                         verbose_name="brand colour",
                     ),
                 ),

@@ -8,7 +8,7 @@ import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
-import pages.models.mixins
+import pages.content.mixins
 
 
 class Migration(migrations.Migration):
@@ -201,7 +201,7 @@ class Migration(migrations.Migration):
                                 },
                             ),
                             2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
-                            3: ("pages.blocks.ParagraphBlock", (), {}),
+                            3: ("pages.content.blocks.ParagraphBlock", (), {}),
                             4: (
                                 "wagtail.blocks.CharBlock",
                                 (),
@@ -284,7 +284,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "recovery guidance page",
             },
-            bases=(pages.models.mixins.PatientTextMixin, "wagtailcore.page", models.Model),
+            bases=(pages.content.mixins.PatientTextMixin, "wagtailcore.page", models.Model),
         ),
         migrations.AddField(
             model_name="clinicsettings",
@@ -560,7 +560,7 @@ class Migration(migrations.Migration):
                                 },
                             ),
                             2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
-                            3: ("pages.blocks.ParagraphBlock", (), {}),
+                            3: ("pages.content.blocks.ParagraphBlock", (), {}),
                             4: (
                                 "wagtail.blocks.CharBlock",
                                 (),
@@ -677,6 +677,6 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "procedure page",
             },
-            bases=(pages.models.mixins.PatientTextMixin, "wagtailcore.page", models.Model),
+            bases=(pages.content.mixins.PatientTextMixin, "wagtailcore.page", models.Model),
         ),
     ]

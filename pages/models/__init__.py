@@ -1,9 +1,17 @@
-from pages.models.clinics import ClinicHomePage, ClinicSettings
-from pages.models.contact import ContactFormField, ContactPage
-from pages.models.messages import PatientMessage, PatientMessagesMixin
-from pages.models.mixins import MedicalReviewMixin, PatientTextMixin
-from pages.models.procedures import ProcedurePage
-from pages.models.recovery import RecoveryGuidancePage
+"""The models of the `pages` app, re-exported from the domain packages that define them.
+
+Django imports this module to register the app's models. Import order is registration order; the page types come
+after the records they point at.
+"""
+
+from pages.clinics.models import ClinicSettings
+from pages.contact.models import ContactFormField, ContactPage
+from pages.content.home import ClinicHomePage
+from pages.content.mixins import MedicalReviewMixin, PatientTextMixin
+from pages.content.procedures import ProcedurePage
+from pages.content.recovery import RecoveryGuidancePage
+from pages.patient_messages.models import PatientMessage, Status
+from pages.patient_messages.page import PatientMessagesMixin
 
 __all__ = [
     "ClinicHomePage",
@@ -16,4 +24,5 @@ __all__ = [
     "PatientTextMixin",
     "ProcedurePage",
     "RecoveryGuidancePage",
+    "Status",
 ]

@@ -66,8 +66,15 @@ class AdminPattern:
         return "/" + re.sub(r"[\^$]", "", self.route)
 
 
+# The seals that check a request and hand it to Wagtail's own view for the same path (`admin_path`) are reached
+# through Wagtail's pattern for that path; the seals that answer themselves are patterns of their own.
+PASS_THROUGH_PARAMETER = "admin_path"
+
+
 def _walk(patterns, prefix="", namespace=None):
     for entry in patterns:
+        if isinstance(entry, URLPattern) and PASS_THROUGH_PARAMETER in entry.pattern.regex.groupindex:
+            continue
         if isinstance(entry, URLResolver):
             inner = entry.namespace
             inner = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)

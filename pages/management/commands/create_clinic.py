@@ -2,7 +2,7 @@ import argparse
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pages.onboarding import ClinicInputError, create_or_update_clinic
+from pages.clinics.onboarding import ClinicInputError, create_or_update_clinic
 
 
 def port_number(value):

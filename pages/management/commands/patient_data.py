@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
-from pages import data_care
+from pages.data_care import audit, requests
 
 # The export is personal (health) data: readable and writable by its owner only.
 EXPORT_FILE_MODE = 0o600
@@ -76,7 +76,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            address = data_care.normalise_email(options["email"])
+            address = requests.normalise_email(options["email"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if options["dry_run"] and not options["erase"]:
@@ -84,11 +84,11 @@ class Command(BaseCommand):
         if options["force"] and options["erase"]:
             raise CommandError("--force only applies to --export.")
         # Wagtail refuses unregistered audit actions; fail before touching anything rather than half-way.
-        missing = data_care.missing_log_actions()
+        missing = audit.missing_log_actions()
         if missing and not options["dry_run"]:
             raise CommandError(
                 f"The audit-log actions {', '.join(missing)} are not registered: add "
-                "hooks.register('register_log_actions', data_care.register_log_actions) to pages/wagtail_hooks.py."
+                "hooks.register('register_log_actions', register_log_actions) to pages/data_care/wagtail_hooks.py."
             )
         if options["erase"]:
             self.erase(address, dry_run=options["dry_run"])
@@ -116,7 +116,7 @@ class Command(BaseCommand):
                 except OSError as exc:
                     raise CommandError(f"Could not write {target!r}: {exc.strerror}.") from exc
 
-        result = data_care.export_patient_data(address, deliver)
+        result = requests.export_patient_data(address, deliver)
         # With '-' the JSON owns standard output; the summary goes to standard error.
         summary = (
             f"Exported {result.messages} message(s) and {result.submissions} contact-form submission(s) to "
@@ -128,7 +128,7 @@ class Command(BaseCommand):
             self.stdout.write(summary)
 
     def erase(self, address, *, dry_run):
-        result = data_care.erase_patient_data(address, dry_run=dry_run)
+        result = requests.erase_patient_data(address, dry_run=dry_run)
         if dry_run:
             self.stdout.write(
                 f"Would erase {result.messages} message(s) ({result.taken_offline} now on the public site) and "

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
-from pages.data_care import purge_messages
+from pages.data_care.retention import purge_messages
 
 
 def sites_for(clinic):

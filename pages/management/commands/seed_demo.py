@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from pages.demo import build_demo
+from pages.demo.build import build_demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,175 @@
+"""A clinic's settings: contact details, branding and moderation options, one row per Site."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from pages.clinics import branding
+from pages.patient_messages import rules
+
+
+def validate_brand_colour(value):
+    try:
+        branding.parse_hex(value)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+@register_setting(icon="site")
+class ClinicSettings(BaseSiteSetting):
+    """Contact details and branding of one clinic, edited by that clinic in Settings → Clinic settings."""
+
+    display_name = models.CharField(
+        "display name",
+        max_length=120,
+        help_text="The clinic's name as patients see it, e.g. 'Spinal Diagnostics'.",
+    )
+    short_description = models.CharField(
+        "short description",
+        max_length=255,
+        blank=True,
+        help_text="A line under the name, e.g. 'Spine and pain care in Springfield'.",
+    )
+    phone = models.CharField(
+        "phone number",
+        max_length=40,
+        blank=True,
+        help_text="The number patients should call, as it should be shown, e.g. '(555) 014-2200'.",
+    )
+    address = models.TextField(
+        "address",
+        blank=True,
+        help_text="Postal address, one part per line, e.g. '12 Market Street\\nSpringfield'.",
+    )
+    opening_hours = models.TextField(
+        "opening hours",
+        blank=True,
+        help_text="One line per day or range, e.g. 'Monday to Friday: 8am to 5pm'.",
+    )
+    notification_email = models.EmailField(
+        "notification email",
+        blank=True,
+        help_text="Where staff notifications go (never to patients), e.g. 'frontdesk@example.com'.",
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="logo",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown in the header of every page; a wide image about 240 × 80 pixels works best.",
+    )
+    brand_colour = models.CharField(
+        "brand colour",
+        max_length=7,
+        default="#1d4f91",
+        validators=[validate_brand_colour],
+        help_text="Header colour as #rrggbb, e.g. '#0b6e69'. Text colours are chosen to stay readable.",
+    )
+
+    reading_grade_target = models.PositiveSmallIntegerField(
+        "reading grade target",
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(16)],
+        help_text="Highest Flesch-Kincaid grade editors should aim for; 6 to 8 suits most patients.",
+    )
+
+    messages_close_after_days = models.PositiveIntegerField(
+        "close messages after (days)",
+        default=0,
+        help_text="Stop taking new messages on a page this many days after it was first published; 0 means never.",
+    )
+    message_link_limit = models.PositiveSmallIntegerField(
+        "links that make a message spam",
+        default=2,
+        help_text="A message with this many links or more is classed as spam (kept for review, never shown). "
+        "0 turns this off.",
+    )
+    message_moderation_words = models.TextField(
+        "words that hold a message for a closer look",
+        blank=True,
+        help_text="One word or phrase per line, e.g. 'lawyer'. A message with any of them (in its text, name "
+        "or email) is flagged for moderators.",
+    )
+    message_disallowed_words = models.TextField(
+        "words that make a message spam",
+        blank=True,
+        help_text="One word or phrase per line, e.g. 'casino'. A message with any of them is classed as spam.",
+    )
+    message_retention_days = models.PositiveIntegerField(
+        "keep rejected and spam messages for (days)",
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text="After this many days, rejected and spam messages are deleted for good.",
+    )
+
+    # One query for the settings and the logo on every page.
+    select_related = ["logo"]
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("display_name"),
+                FieldPanel("short_description"),
+                FieldPanel("logo"),
+                FieldPanel("brand_colour"),
+            ],
+            heading="Name and branding",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("phone"), FieldPanel("address"), FieldPanel("opening_hours")],
+            heading="Contact details",
+        ),
+        MultiFieldPanel([FieldPanel("notification_email")], heading="Staff notifications"),
+        MultiFieldPanel([FieldPanel("reading_grade_target")], heading="Writing for patients"),
+        MultiFieldPanel(
+            [
+                FieldPanel("messages_close_after_days"),
+                FieldPanel("message_link_limit"),
+                FieldPanel("message_moderation_words"),
+                FieldPanel("message_disallowed_words"),
+                FieldPanel("message_retention_days"),
+            ],
+            heading="Patient messages",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "clinic settings"
+        verbose_name_plural = "clinic settings"
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name or f"Clinic settings #{self.pk}"
+
+    def moderation_rules(self):
+        return rules.ModerationRules(
+            link_limit=self.message_link_limit,
+            disallowed_words=rules.word_list(self.message_disallowed_words),
+            moderation_words=rules.word_list(self.message_moderation_words),
+        )
+
+    @property
+    def brand_text_colour(self):
+        return branding.text_colour_on(self.brand_colour)
+
+    @property
+    def brand_link_colour(self):
+        return branding.darken_until_readable(self.brand_colour)
+
+    @property
+    def address_lines(self):
+        return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+    @property
+    def opening_hours_lines(self):
+        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+
+    @property
+    def phone_href(self):
+        """The phone number as a tel: URL (digits and a leading +), for a tap-to-call link."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return f"tel:{digits}" if digits else ""

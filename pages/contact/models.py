@@ -1,0 +1,223 @@
+"""Contact pages built with Wagtail's form builder: each clinic chooses its own fields.
+
+What a patient sends is personal (often health) data. It is stored as a FormSubmission that only the clinic's
+moderators can read in the admin (see pages/wagtail_hooks.py); the notification email only says that something
+arrived. Every submission passes the shared spam checks in pages/antispam.py first.
+"""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from modelcluster.fields import ParentalKey
+from wagtail.admin.mail import send_mail
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, FormMixin
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.fields import RichTextField
+
+from pages import antispam
+from pages.clinics.models import ClinicSettings
+from pages.content.blocks import PARAGRAPH_FEATURES
+
+# Settings prefix of the contact form's spam thresholds (CONTACT_RATE_LIMIT_SECONDS etc., see pages/antispam.py).
+SPAM_SETTINGS_PREFIX = "CONTACT"
+DEFAULT_SUBJECT = "New contact form submission"
+# Editors name their own fields; these common names get the matching autocomplete token (WCAG 1.3.5).
+AUTOCOMPLETE_BY_NAME = {
+    "name": "name",
+    "your_name": "name",
+    "full_name": "name",
+    "phone": "tel",
+    "your_phone": "tel",
+    "phone_number": "tel",
+    "your_phone_number": "tel",
+    "telephone": "tel",
+}
+
+
+class ContactFormField(AbstractFormField):
+    """One field of a clinic's contact form, e.g. 'Your name' (single line, required)."""
+
+    page = ParentalKey("pages.ContactPage", on_delete=models.CASCADE, related_name="form_fields")
+
+    class Meta(AbstractFormField.Meta):
+        verbose_name = "contact form field"
+
+
+class ContactPage(AbstractEmailForm):
+    """A contact form. Submissions are stored for the clinic's staff; the email only says that one arrived."""
+
+    intro = RichTextField(
+        "introduction",
+        features=PARAGRAPH_FEATURES,
+        blank=True,
+        help_text="Shown above the form, e.g. 'Send us a question and we will reply within two working days.'",
+    )
+    thank_you_text = RichTextField(
+        "thank-you message",
+        features=PARAGRAPH_FEATURES,
+        blank=True,
+        help_text="Shown after sending, e.g. 'Thank you. We will be in touch within two working days.'",
+    )
+
+    content_panels = AbstractEmailForm.content_panels + [
+        FormSubmissionsPanel(),
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label="Form fields"),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel(
+                            "from_address",
+                            help_text="Sender of the notification, e.g. 'website@example.com'. "
+                            "Leave empty for the platform's address.",
+                        ),
+                        FieldPanel(
+                            "to_address",
+                            help_text="Who is told that a submission arrived, e.g. 'frontdesk@example.com'; "
+                            "separate several with commas. Leave empty to use the notification email in "
+                            "Clinic settings.",
+                        ),
+                    ]
+                ),
+                FieldPanel(
+                    "subject",
+                    help_text=f"Subject of the notification, e.g. 'New message from the website'. "
+                    f"Leave empty for '{DEFAULT_SUBJECT} (<clinic>)'. Never put patient details here.",
+                ),
+            ],
+            heading="Notification email (it never contains what was submitted)",
+        ),
+    ]
+
+    parent_page_types = ["pages.ClinicHomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "contact page"
+
+    # --- The patient's form -------------------------------------------------------------------------------------
+
+    @property
+    def spam_purpose(self):
+        """Names this page in the form's time-trap token, so a token taken from another form is refused."""
+        return f"contact-page:{self.pk}"
+
+    def get_form_class(self):
+        return type("ContactForm", (antispam.SpamProtectedFormMixin, super().get_form_class()), {})
+
+    def get_form_parameters(self):
+        return {
+            **super().get_form_parameters(),
+            "spam_purpose": self.spam_purpose,
+            "spam_policy": antispam.SpamPolicy.from_settings(SPAM_SETTINGS_PREFIX),
+        }
+
+    def get_form(self, *args, **kwargs):
+        form = super().get_form(*args, **kwargs)
+        for name, field in form.fields.items():
+            input_type = getattr(field.widget, "input_type", None)
+            token = "email" if input_type == "email" else AUTOCOMPLETE_BY_NAME.get(name)
+            if token and input_type in {"email", "text", "tel"}:
+                field.widget.attrs.setdefault("autocomplete", token)
+        return form
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "POST":
+            response = self.serve_submission(request, *args, **kwargs)
+        else:
+            response = super().serve(request, *args, **kwargs)
+        # The page carries a CSRF token and a time-trap token, and after a POST what the patient typed: no cache,
+        # shared or private, may keep a copy.
+        add_never_cache_headers(response)
+        return response
+
+    def serve_submission(self, request, *args, **kwargs):
+        """FormMixin.serve's POST branch, with the rate limit between validation and saving.
+
+        Only valid submissions count towards the limit, so a patient correcting a mistake is not held up.
+        """
+        form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
+        if not form.is_valid():
+            return self.render_form(request, form)
+        if not antispam.rate_limit_allows(request, SPAM_SETTINGS_PREFIX.lower(), form.spam_policy):
+            form.add_error(None, antispam.rate_limit_message(form.spam_policy))
+            response = self.render_form(request, form, status=429)
+            response["Retry-After"] = str(form.spam_policy.rate_limit_seconds)
+            return response
+        form_submission = self.process_form_submission(form)
+        return self.render_landing_page(request, form_submission, *args, **kwargs)
+
+    def render_form(self, request, form, status=200):
+        context = self.get_context(request)
+        context["form"] = form
+        return TemplateResponse(request, self.get_template(request), context, status=status)
+
+    def process_form_submission(self, form):
+        """Store the submission, then notify staff from a background task once it is committed.
+
+        EmailFormMixin would email every value, synchronously, in the request; it is skipped on purpose.
+        """
+        from pages.contact.notifications import notify_form_submission  # loads task backends: not at import time
+
+        submission = FormMixin.process_form_submission(self, form)
+        transaction.on_commit(lambda: notify_form_submission.enqueue(submission.pk))
+        return submission
+
+    # --- The staff notification ---------------------------------------------------------------------------------
+
+    def clinic_settings(self):
+        site = self.get_site()
+        return ClinicSettings.for_site(site) if site is not None else None
+
+    def notification_recipients(self, clinic_settings=None):
+        """The page's "to" addresses, else the clinic's notification email; may be empty (then nothing is sent)."""
+        addresses = [address.strip() for address in self.to_address.split(",") if address.strip()]
+        if addresses:
+            return addresses
+        clinic_settings = clinic_settings or self.clinic_settings()
+        if clinic_settings is not None and clinic_settings.notification_email:
+            return [clinic_settings.notification_email]
+        return []
+
+    def submissions_admin_url(self):
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailforms:list_submissions", args=[self.pk])
+
+    def clinic_name(self, clinic_settings=None):
+        clinic_settings = clinic_settings or self.clinic_settings()
+        return clinic_settings.display_name if clinic_settings is not None else ""
+
+    def render_email(self, form=None, clinic_settings=None):
+        """The notification text. It ignores `form` on purpose: what the patient typed never goes by email."""
+        clinic = self.clinic_name(clinic_settings) or "your clinic"
+        return (
+            f'A new submission has arrived on the page "{self.title}" for {clinic}.\n\n'
+            f"Log in to read it:\n{self.submissions_admin_url()}\n\n"
+            "To protect patients' privacy this email does not contain what was submitted. "
+            "Please do not forward submissions by email.\n"
+        )
+
+    def notification_subject(self, clinic_settings=None):
+        clinic = self.clinic_name(clinic_settings)
+        return self.subject or (f"{DEFAULT_SUBJECT} ({clinic})" if clinic else DEFAULT_SUBJECT)
+
+    def send_submission_notification(self):
+        """Send the content-free notification now (pages.tasks calls this); returns the number of emails sent."""
+        clinic_settings = self.clinic_settings()
+        recipients = self.notification_recipients(clinic_settings)
+        if not recipients:
+            return 0
+        return send_mail(
+            self.notification_subject(clinic_settings),
+            self.render_email(clinic_settings=clinic_settings),
+            recipients,
+            self.from_address or None,
+        )
+
+    def send_mail(self, form):
+        """Wagtail's hook for emailing a submission: here only the content-free notification, whatever `form` holds."""
+        return self.send_submission_notification()

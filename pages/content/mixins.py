@@ -1,0 +1,104 @@
+"""Behaviour shared by clinical pages (procedures and recovery guidance)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+
+from pages.content.readability import as_sentence, html_to_text, reading_grade, stream_text
+
+REVIEW_INTERVAL_YEARS = 1
+
+
+def one_year_after(date):
+    try:
+        return date.replace(year=date.year + REVIEW_INTERVAL_YEARS)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year + REVIEW_INTERVAL_YEARS, day=28)
+
+
+class MedicalReviewMixin(models.Model):
+    """Who checked a clinical page, when, and when it must be checked again (shown to patients, NHS.UK style)."""
+
+    reviewer_name = models.CharField(
+        "reviewed by",
+        max_length=120,
+        help_text="The clinician who checked this page, e.g. 'Dr Maria Alvarez'.",
+    )
+    reviewer_credentials = models.CharField(
+        "reviewer credentials",
+        max_length=160,
+        blank=True,
+        help_text="Their qualifications and role, e.g. 'MD, board-certified in pain medicine'.",
+    )
+    last_reviewed = models.DateField(
+        "last reviewed",
+        help_text="The date of the last medical review, e.g. 15 March 2026.",
+    )
+    next_review_due = models.DateField(
+        "next review due",
+        blank=True,
+        help_text="Leave empty for one year after the last review.",
+    )
+
+    review_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("reviewer_name"),
+                FieldPanel("reviewer_credentials"),
+                FieldPanel("last_reviewed"),
+                FieldPanel("next_review_due"),
+            ],
+            heading="Medical review",
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.last_reviewed and not self.next_review_due:
+            self.next_review_due = one_year_after(self.last_reviewed)
+        super().save(*args, **kwargs)
+
+    def full_clean(self, *args, **kwargs):
+        # Fill the default before validation, so an empty "next review due" is not reported as missing.
+        if self.last_reviewed and not self.next_review_due:
+            self.next_review_due = one_year_after(self.last_reviewed)
+        super().full_clean(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.last_reviewed and self.next_review_due and self.next_review_due <= self.last_reviewed:
+            raise ValidationError({"next_review_due": "The next review must come after the last review."})
+
+    def review_is_overdue(self, today=None):
+        today = today or datetime.date.today()
+        return bool(self.next_review_due and self.next_review_due < today)
+
+
+class PatientTextMixin:
+    """Collects the patient-facing words of a page for its reading grade.
+
+    `patient_text_fields` names the page's text, rich text and StreamField fields in reading order.
+    """
+
+    patient_text_fields = ()
+
+    def patient_text(self):
+        parts = [as_sentence(self.title)]
+        for name in self.patient_text_fields:
+            field = self._meta.get_field(name)
+            value = getattr(self, name)
+            if isinstance(field, StreamField):
+                parts += [as_sentence(text) for text in stream_text(field.stream_block, value)]
+            elif isinstance(field, RichTextField):
+                parts.append(html_to_text(value or ""))
+            elif value:
+                parts.append(as_sentence(str(value)))
+        return " ".join(part for part in parts if part)
+
+    def reading_grade(self, target):
+        return reading_grade(self.patient_text(), target)

@@ -1,0 +1,89 @@
+"""Recovery guidance: what to expect after a procedure, as a timeline, with clear advice on when to call."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from pages.clinics.models import ClinicSettings
+from pages.content import schema
+from pages.content.blocks import PARAGRAPH_FEATURES, ContentStreamBlock, TimelineStreamBlock
+from pages.content.mixins import MedicalReviewMixin, PatientTextMixin
+from pages.content.panels import ReadingGradePanel
+from pages.patient_messages.page import PatientMessagesMixin
+
+
+class RecoveryGuidancePage(MedicalReviewMixin, PatientMessagesMixin, PatientTextMixin, Page):
+    """After-care for one procedure ("What to expect after ..."), printable as a one- or two-page sheet."""
+
+    summary = models.TextField(
+        "summary",
+        max_length=400,
+        help_text="Two or three plain sentences, e.g. 'Most people go home the same day and feel better within "
+        "one or two days.'",
+    )
+    timeline = StreamField(
+        TimelineStreamBlock(),
+        verbose_name="timeline",
+        help_text="One stage per item, in order: right after, the same day, the next day, after 1-2 days, the "
+        "following weeks. Each says what to expect and what to do.",
+    )
+    activity_advice = RichTextField(
+        "activity and exercise",
+        features=PARAGRAPH_FEATURES,
+        help_text="When to rest, when to go back to normal activities, and which exercise or physical therapy helps.",
+    )
+    warning_signs = RichTextField(
+        "when to call the clinic",
+        features=PARAGRAPH_FEATURES,
+        help_text="Signs that need a call, as a list, e.g. fever, new numbness or weakness, pain that keeps "
+        "getting worse. The clinic's phone number is shown with it.",
+    )
+    body = StreamField(
+        ContentStreamBlock(),
+        verbose_name="more information",
+        blank=True,
+        help_text="Anything else, built from headings, paragraphs, steps, callouts, images and a 'call us' box.",
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("timeline"),
+        index.SearchField("activity_advice"),
+        index.SearchField("warning_signs"),
+    ]
+
+    settings_panels = Page.settings_panels + PatientMessagesMixin.message_panels
+    content_panels = Page.content_panels + [
+        ReadingGradePanel(),
+        FieldPanel("summary"),
+        FieldPanel("timeline"),
+        FieldPanel("activity_advice"),
+        FieldPanel("warning_signs"),
+        FieldPanel("body"),
+        *MedicalReviewMixin.review_panels,
+    ]
+
+    patient_text_fields = ("summary", "timeline", "activity_advice", "warning_signs", "body")
+
+    parent_page_types = ["pages.ProcedurePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "recovery guidance page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        procedure = self.get_parent().specific
+        context["procedure"] = procedure
+        clinic = ClinicSettings.for_request(request)
+        procedure_url = procedure.get_full_url(request)
+        context["schema"] = schema.medical_web_page(
+            self,
+            self.get_full_url(request),
+            clinic,
+            request.build_absolute_uri("/"),
+            about=schema.medical_procedure(procedure, procedure_url, [self.get_full_url(request)]),
+        )
+        return context

@@ -1,0 +1,59 @@
+"""schema.org JSON-LD for clinical pages: MedicalWebPage about a MedicalProcedure, published by a MedicalClinic.
+
+Builders take plain values (page fields, clinic settings, absolute URLs) and return dicts; templates render them
+with the `json_ld` filter, which escapes them safely inside <script>.
+"""
+
+from pages.content.readability import html_to_text
+
+SCHEMA_CONTEXT = "https://schema.org"
+
+
+def medical_clinic(clinic, url):
+    data = {"@type": "MedicalClinic", "name": clinic.display_name, "url": url}
+    if clinic.phone:
+        data["telephone"] = clinic.phone
+    if clinic.address_lines:
+        data["address"] = {"@type": "PostalAddress", "streetAddress": ", ".join(clinic.address_lines)}
+    return data
+
+
+def reviewer(page):
+    person = {"@type": "Person", "name": page.reviewer_name}
+    if page.reviewer_credentials:
+        person["description"] = page.reviewer_credentials
+    return person
+
+
+def medical_procedure(procedure, url, recovery_urls=()):
+    data = {
+        "@type": "MedicalProcedure",
+        "name": procedure.title,
+        "url": url,
+        "description": procedure.summary,
+        "procedureType": f"{SCHEMA_CONTEXT}/{procedure.procedure_type}",
+        "bodyLocation": procedure.body_location,
+        "howPerformed": html_to_text(procedure.how_it_works),
+        "preparation": html_to_text(procedure.preparation),
+    }
+    if recovery_urls:
+        # schema.org's followup is text: the after-care page(s) patients should read.
+        data["followup"] = " ".join(recovery_urls)
+    return data
+
+
+def medical_web_page(page, url, clinic, clinic_url, about):
+    data = {
+        "@context": SCHEMA_CONTEXT,
+        "@type": "MedicalWebPage",
+        "name": page.title,
+        "url": url,
+        "description": page.summary,
+        "medicalAudience": {"@type": "Patient"},
+        "about": about,
+        "reviewedBy": reviewer(page),
+        "publisher": medical_clinic(clinic, clinic_url),
+    }
+    if page.last_reviewed:
+        data["lastReviewed"] = page.last_reviewed.isoformat()
+    return data

@@ -1,0 +1,69 @@
+"""Dashboard: each moderated clinic's pending and urgent messages, linking to the filtered listing."""
+
+from django.db.models import Count, Q
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.http import urlencode
+from wagtail.admin.ui.components import Component
+from wagtail.models import Site
+
+from pages.clinics.roles import MODERATE_MESSAGES
+from pages.clinics.scope import ClinicScope, clinic_name
+from pages.patient_messages import rules
+from pages.patient_messages.admin.scope import url_name
+from pages.patient_messages.models import Status, flag_lookup
+
+
+def clinic_message_counts(user):
+    """Per clinic the user moderates: pending and urgent (pending and flagged urgent) messages. One query."""
+    pending = Q(patient_messages__status=Status.PENDING)
+    urgent = pending & Q(**flag_lookup(rules.FLAG_URGENT, "patient_messages__flags"))
+    return list(
+        Site.objects.filter(pk__in=ClinicScope.of(user).sites_for(MODERATE_MESSAGES).values("pk"))
+        .annotate(
+            pending=Count("patient_messages", filter=pending),
+            urgent=Count("patient_messages", filter=urgent),
+        )
+        .order_by("site_name", "hostname", "pk")
+        .values("pk", "site_name", "hostname", "pending", "urgent")
+    )
+
+
+class PatientMessagesPanel(Component):
+    """Dashboard: each moderated clinic's pending and urgent messages, linking to the filtered listing.
+
+    Renders nothing for users who moderate no clinic.
+    """
+
+    name = "patient_messages"
+    template_name = "pages/admin/messages/dashboard_panel.html"
+    # Above the clinical review panel (150): an urgent message may be a patient who needs a call today.
+    order = 140
+
+    def get_context_data(self, parent_context=None):
+        user = parent_context["request"].user
+        index_url = reverse(url_name("index"))
+        rows = []
+        for row in clinic_message_counts(user):
+            pending = {"clinic": row["pk"], "status": Status.PENDING}
+            rows.append(
+                {
+                    "name": clinic_name(row["site_name"], row["hostname"]),
+                    "pending": row["pending"],
+                    "urgent": row["urgent"],
+                    "pending_url": f"{index_url}?{urlencode(pending)}",
+                    "urgent_url": f"{index_url}?{urlencode({**pending, 'flag': rules.FLAG_URGENT})}",
+                }
+            )
+        return {
+            "clinics": rows,
+            "total_pending": sum(row["pending"] for row in rows),
+            "total_urgent": sum(row["urgent"] for row in rows),
+            "index_url": index_url,
+        }
+
+    def render_html(self, parent_context=None):
+        context = self.get_context_data(parent_context)
+        if not context["clinics"]:
+            return ""
+        return get_template(self.template_name).render(context)

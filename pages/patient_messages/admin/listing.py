@@ -1,0 +1,224 @@
+"""Patient messages → the moderators' listing: filters, search and counts per status.
+
+It shows the clinics the user moderates and nothing else, and runs a fixed number of queries whatever the number
+of clinics or messages.
+"""
+
+import django_filters
+from django import forms
+from django.contrib.admin.utils import quote
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.forms.search import SearchForm
+from wagtail.admin.ui.menus import MenuItem
+from wagtail.admin.ui.tables import (
+    BulkActionsCheckboxColumn,
+    ButtonsColumnMixin,
+    Column,
+    DateColumn,
+    StatusTagColumn,
+    TitleColumn,
+)
+from wagtail.admin.views import generic
+
+from pages.clinics.scope import clinic_name
+from pages.patient_messages import rules
+from pages.patient_messages.admin.scope import EXCERPT_LENGTH, SEARCH_FIELDS, ScopedViewMixin, moderator_scope, url_name
+from pages.patient_messages.models import PatientMessage, Status
+
+# --- Listing -------------------------------------------------------------------------------------------------------
+
+
+class PatientMessageFilterSet(WagtailFilterSet):
+    """Filters of the moderators' listing. Clinic and page choices come from the user's clinics only."""
+
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=Status.choices, empty_label="All", widget=forms.RadioSelect
+    )
+    flag = django_filters.ChoiceFilter(
+        label="Flag",
+        choices=list(rules.FLAG_LABELS.items()),
+        method="filter_flag",
+        empty_label="Any or none",
+    )
+    # Choices are set per user in __init__.
+    clinic = django_filters.ChoiceFilter(label="Clinic", choices=[], method="filter_clinic", empty_label="All")
+    page = django_filters.ChoiceFilter(label="Page", choices=[], method="filter_page", empty_label="All")
+    submitted_at = django_filters.DateFromToRangeFilter(label="Submitted", widget=DateRangePickerWidget)
+
+    class Meta:
+        model = PatientMessage
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, scope=None):
+        self.scope = scope if scope is not None else moderator_scope(request)
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        if len(self.scope.clinics) > 1:
+            self.filters["clinic"].extra["choices"] = [(str(clinic.pk), clinic.name) for clinic in self.scope.clinics]
+        else:
+            # A single-clinic moderator has nothing to choose between.
+            del self.filters["clinic"]
+        self.filters["page"].extra["choices"] = self.scope.page_choices()
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.with_flag(value)
+
+    def filter_clinic(self, queryset, name, value):
+        # The value was validated against the user's clinics; the listing's queryset is scoped besides.
+        return queryset.filter(site_id=value)
+
+    def filter_page(self, queryset, name, value):
+        return queryset.filter(page_id=value)
+
+
+def scoped_listing(request, scope):
+    """The user's messages narrowed by the listing's filters and search in `request.GET`, as the listing shows them.
+
+    Bulk actions' "select all in listing" uses this, so it acts on what the moderator sees, never on more.
+    """
+    queryset = scope.messages()
+    filterset = PatientMessageFilterSet(request.GET, queryset, request=request, scope=scope)
+    if filterset.is_valid():
+        queryset = filterset.qs
+    search = SearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    if query:
+        # The same lookups as the listing's search (BaseListingView.search_queryset with SEARCH_FIELDS).
+        condition = Q()
+        for field in SEARCH_FIELDS:
+            condition |= Q(**{f"{field}__icontains": query})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def excerpt(message):
+    """The start of the message on one line: enough to moderate from the listing, the rest is on Inspect."""
+    if message.erased_at:
+        return "(erased on the patient's request)"
+    text = " ".join(message.body.split())
+    return text if len(text) <= EXCERPT_LENGTH else text[: EXCERPT_LENGTH - 1].rstrip() + "…"
+
+
+def title_id(message):
+    # Referenced by the row's checkbox (aria-describedby), as Wagtail's snippet listings do.
+    return f"patient_message_{message.pk}_title"
+
+
+class MessageTitleColumn(ButtonsColumnMixin, TitleColumn):
+    def __init__(self, *args, get_buttons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._get_buttons = get_buttons
+
+    def get_buttons(self, instance, parent_context):
+        return self._get_buttons(instance)
+
+
+class FlagsColumn(Column):
+    """The message's flags by name, urgent symptoms first and highlighted: that patient may need a call today."""
+
+    cell_template_name = "pages/admin/messages/flags_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["flags"] = flag_display(instance)
+        return context
+
+
+def flag_display(message):
+    """[{"label", "urgent"}] of the message's flags, the urgent one first."""
+    flags = sorted(message.flag_list, key=lambda flag: flag != rules.FLAG_URGENT)
+    return [{"label": rules.FLAG_LABELS.get(flag, flag), "urgent": flag == rules.FLAG_URGENT} for flag in flags]
+
+
+class PatientMessageIndexView(ScopedViewMixin, generic.IndexView):
+    """Patient messages → the user's clinics' messages, newest first, with filters, search and counts per status."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # No spreadsheet export: a file of patients' messages would leave the admin, its permissions and its audit
+        # trail. Wagtail would otherwise answer ?export=csv even with no columns to export.
+        self.is_export = False
+
+    def get_base_queryset(self):
+        return self.get_scoped_queryset().select_related("site", "page")
+
+    def get_filterset_kwargs(self):
+        return {**super().get_filterset_kwargs(), "scope": self.scope}
+
+    def order_queryset(self, queryset):
+        queryset = super().order_queryset(queryset)
+        ordering = list(queryset.query.order_by)
+        # Newest first within any other ordering, then a tie-breaker that keeps pagination stable.
+        return queryset.order_by(*ordering, *[key for key in ("-submitted_at", "-pk") if key not in ordering])
+
+    @cached_property
+    def columns(self):
+        return [
+            BulkActionsCheckboxColumn("bulk_actions", obj_type="patient_message"),
+            MessageTitleColumn(
+                "excerpt",
+                label="Message",
+                accessor=excerpt,
+                classname="clinic-message-excerpt",
+                get_url=self.get_inspect_url_for,
+                get_title_id=title_id,
+                get_buttons=self.get_list_buttons,
+            ),
+            Column("author_name", label="Name"),
+            Column(
+                "clinic",
+                label="Clinic",
+                accessor=lambda message: clinic_name(message.site.site_name, message.site.hostname),
+            ),
+            Column("page", label="Page", accessor="page.title"),
+            StatusTagColumn(
+                "get_status_display",
+                label="Status",
+                sort_key="status",
+                primary=lambda message: message.status == Status.PENDING,
+            ),
+            FlagsColumn("flags", label="Flags"),
+            DateColumn("submitted_at", label="Submitted", sort_key="submitted_at"),
+        ]
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            MenuItem("History", url=reverse(url_name("history"), args=[quote(instance.pk)]), icon_name="history")
+        )
+        return buttons
+
+    def status_counts(self):
+        """[{label, count, url, current}] per status for the user's clinics (or the chosen clinic): one query."""
+        queryset = self.scope.messages()
+        params = {}
+        filters = self.filters
+        if filters and filters.is_valid() and filters.form.cleaned_data.get("clinic"):
+            params["clinic"] = filters.form.cleaned_data["clinic"]
+            queryset = queryset.filter(site_id=params["clinic"])
+        counts = dict(queryset.order_by().values_list("status").annotate(count=Count("pk")))
+        current = self.request.GET.get("status")
+        return [
+            {
+                "status": status,
+                "label": label,
+                "count": counts.get(status, 0),
+                "url": f"{self.index_url}?{urlencode({**params, 'status': status})}",
+                "current": status == current,
+            }
+            for status, label in Status.choices
+        ]
+
+    @cached_property
+    def no_results_message(self):
+        if self.is_searching or self.is_filtering:
+            return "No patient messages match these filters."
+        return "There are no patient messages in the clinics you moderate."
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["status_counts"] = self.status_counts()
+        return context

@@ -1,0 +1,75 @@
+"""Which messages an admin view may show: those of the clinics the user moderates, and nothing else.
+
+Wagtail's generic views check "has this permission on any clinic", never "on this message's clinic", so every admin
+view of messages starts from `ModeratorScope.messages()`, built on the request's ClinicScope. A message of another
+clinic is then a 404, whatever the URL.
+"""
+
+from django.contrib.admin.utils import quote
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from pages.clinics.roles import MODERATE_MESSAGES
+from pages.clinics.scope import ClinicScope
+from pages.patient_messages.models import PatientMessage
+
+VIEWSET_NAME = "patient_messages"
+EXCERPT_LENGTH = 120
+# Searched with plain icontains queries: adding messages to a search index would copy health data into another table.
+SEARCH_FIELDS = ["author_name", "body"]
+
+
+def url_name(view):
+    return f"{VIEWSET_NAME}:{view}"
+
+
+class ModeratorScope:
+    """The clinics one user moderates (one query, kept by the ClinicScope for the request) and their messages."""
+
+    def __init__(self, user):
+        self.clinics = ClinicScope.of(user).clinics_for(MODERATE_MESSAGES)
+        self.site_ids = sorted(clinic.pk for clinic in self.clinics)
+
+    def __bool__(self):
+        return bool(self.clinics)
+
+    def messages(self):
+        """Every message the user may see and moderate (an empty queryset for users who moderate nothing)."""
+        return PatientMessage.objects.filter(site_id__in=self.site_ids)
+
+    def clinic_name(self, site_id):
+        return next((clinic.name for clinic in self.clinics if clinic.pk == site_id), "")
+
+    def page_choices(self):
+        """(page id, label) of the pages that have messages in these clinics: one query."""
+        rows = (
+            self.messages()
+            .order_by("page__title", "page_id")
+            .values_list("page_id", "page__title", "site_id")
+            .distinct()
+        )
+        # Two clinics often have a page of the same name: a multi-clinic user needs to tell them apart.
+        several = len(self.clinics) > 1
+        return [
+            (str(page_id), f"{title} ({self.clinic_name(site_id)})" if several else title)
+            for page_id, title, site_id in rows
+        ]
+
+
+def moderator_scope(request):
+    """The request user's ModeratorScope (its clinics are read once per request)."""
+    return ModeratorScope(request.user)
+
+
+class ScopedViewMixin:
+    """For admin views of messages: `get_scoped_queryset()` is where every lookup of a message starts."""
+
+    @cached_property
+    def scope(self):
+        return moderator_scope(self.request)
+
+    def get_scoped_queryset(self):
+        return self.scope.messages()
+
+    def get_inspect_url_for(self, message):
+        return reverse(url_name("inspect"), args=[quote(message.pk)])

@@ -1,0 +1,55 @@
+"""The audit-log actions of patient messages: how Wagtail's history and the site-history report name each step.
+
+Entries are labelled with `str(message)` and their data holds statuses and counts, never the patient's name,
+email or text. Wagtail refuses to save an entry whose action is not registered (`register_log_actions`).
+"""
+
+from wagtail.log_actions import LogFormatter
+
+from pages.patient_messages.models import Status
+
+LOG_REPLY = "pages.message.reply"
+LOG_REDACT = "pages.message.redact"
+# Moderation steps: action name -> (the audit log's label, the entry's message).
+STATUS_ACTIONS = {
+    "approve": ("Approve patient message", "Approved"),
+    "reject": ("Reject patient message", "Rejected"),
+    "spam": ("Mark patient message as spam", "Marked as spam"),
+    "restore": ("Restore patient message to pending", "Restored to pending"),
+}
+
+
+def status_action(name):
+    return f"pages.message.{name}"
+
+
+class StatusChangeFormatter(LogFormatter):
+    """Describes a status change from the entry's data, e.g. "Approved (was pending)", ", as a bulk action"."""
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        previous = dict(Status.choices).get(data.get("from"))
+        text = self.message
+        if previous:
+            text += f" (was {previous.lower()})"
+        if data.get("bulk"):
+            text += ", as a bulk action"
+        return text
+
+
+class ReplyFormatter(LogFormatter):
+    label = "Reply to patient message"
+
+    def format_message(self, log_entry):
+        return "Clinic reply removed" if (log_entry.data or {}).get("removed") else "Clinic reply written or changed"
+
+
+def register_log_actions(actions):
+    """Wagtail `register_log_actions` hook: the moderation steps, as the audit log and its filters name them."""
+    for name, (label, message) in STATUS_ACTIONS.items():
+        formatter = type(
+            f"{name.capitalize()}MessageFormatter", (StatusChangeFormatter,), {"label": label, "message": message}
+        )
+        actions.register_action(status_action(name))(formatter)
+    actions.register_action(LOG_REPLY)(ReplyFormatter)
+    actions.register_action(LOG_REDACT, "Redact patient message", "Text edited by the clinic before approval")

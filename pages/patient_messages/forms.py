@@ -1,0 +1,131 @@
+"""The "Leave a message" form under procedure and recovery pages.
+
+The spam traps come from pages/antispam.py. Two things differ from the contact form:
+
+- The honeypot and the "too fast" time trap do not refuse the message: it is stored as spam, for a moderator to
+  look at, and the sender sees the usual confirmation (a program learns nothing; a person caught by mistake is not
+  lost). A missing, forged or expired time token is still refused, as on the contact form.
+- The time token doubles as the form's one-time token: each rendering signs a random nonce into it, so a hash of it
+  identifies one filled-in form, and a resubmitted or double-clicked form is recognised (see `token_hash`).
+"""
+
+import hashlib
+import re
+import secrets
+
+from django import forms
+
+from pages import antispam
+from pages.patient_messages import rules
+from pages.patient_messages.models import MAX_BODY_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
+
+# Settings prefix of the thresholds (PATIENT_MESSAGE_RATE_LIMIT_SECONDS etc., see pages/antispam.py).
+SPAM_SETTINGS_PREFIX = "PATIENT_MESSAGE"
+PURPOSE_PREFIX = "patient-message"
+NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+# The two traps that mark a message as spam instead of refusing it.
+BOT_FLAGS = {antispam.HONEYPOT: rules.FLAG_HONEYPOT, antispam.TOO_FAST: rules.FLAG_TIME_TRAP}
+
+DUPLICATE_MESSAGE = (
+    "You already sent this message on this page, so it was not sent again. The clinic will read it before it is "
+    "published. If you want to add something, change your message and send it again."
+)
+
+
+def form_purpose(page_pk, token=None):
+    """The time-trap purpose of one rendering of the form on page `page_pk`: the page and a random nonce.
+
+    For a submitted form the nonce is read back from its token; the signature then proves that this page issued
+    it. Without a well-formed one a fresh nonce is used, so the token is refused as forged and the re-rendered form
+    gets a token that works.
+    """
+    prefix = f"{PURPOSE_PREFIX}:{page_pk}:"
+    if token:
+        claimed = token.rsplit(":", 2)[0]  # the signed value of "value:timestamp:signature"
+        if claimed.startswith(prefix) and NONCE.fullmatch(claimed[len(prefix) :]):
+            return claimed
+    return prefix + secrets.token_urlsafe(16)
+
+
+def normalise_newlines(text):
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+class PlainTextField(forms.CharField):
+    """Text kept exactly as typed, except that line breaks are stored as "\\n".
+
+    Browsers send a textarea's line breaks as CRLF but count them as one character against `maxlength`; counting
+    them as two here would refuse a message the browser let the patient type. For the same reason CRLF alone is
+    no change of an existing text.
+    """
+
+    def to_python(self, value):
+        return normalise_newlines(super().to_python(value))
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        return normalise_newlines(initial) != self.to_python(data)
+
+
+class PatientMessageForm(antispam.SpamProtectedFormMixin, forms.Form):
+    """Name, email and message, plus antispam's honeypot and signed time token.
+
+    Build it with `for_page(page, data)`. Lengths are the model's, so nothing valid here fails when saved.
+    """
+
+    name = forms.CharField(
+        label="Name",
+        max_length=MAX_NAME_LENGTH,
+        help_text="Shown with your message, so you may prefer a first name or initials.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=MAX_EMAIL_LENGTH,
+        help_text="Your email address will not be published.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    message = PlainTextField(
+        label="Message",
+        max_length=MAX_BODY_LENGTH,
+        help_text=f"Plain text, up to {MAX_BODY_LENGTH} characters.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "patient-message-%s")
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def for_page(cls, page, data=None):
+        token = data.get(cls.time_token_field_name) if data is not None else None
+        return cls(
+            data,
+            spam_purpose=form_purpose(page.pk, token),
+            spam_policy=antispam.SpamPolicy.from_settings(SPAM_SETTINGS_PREFIX),
+        )
+
+    def clean(self):
+        # Kept before the mixin drops the trap fields from cleaned_data.
+        self.submitted_token = self.cleaned_data.get(self.time_token_field_name) or ""
+        return super().clean()
+
+    def add_error(self, field, error):
+        # The mixin reports every trap as a form error; these two are recorded as spam flags instead (bot_flags).
+        if field is None and getattr(error, "code", None) in BOT_FLAGS:
+            return
+        super().add_error(field, error)
+
+    @property
+    def bot_flags(self):
+        """FLAG_HONEYPOT or FLAG_TIME_TRAP when a trap caught this submission, for rules.decide()."""
+        flag = BOT_FLAGS.get(self.spam_problem)
+        return [flag] if flag else []
+
+    @property
+    def token_hash(self):
+        """A hash of the submitted one-time token ("" when there was none): stored as the message's form_token_hash."""
+        token = getattr(self, "submitted_token", "")
+        return hashlib.sha256(token.encode()).hexdigest() if token else ""

@@ -1,0 +1,157 @@
+"""Patient messages: public comments under clinical pages, shown only after a person at the clinic approves them.
+
+A message is health-related personal data. The author's email is never rendered publicly and never part of
+`__str__` (which Wagtail's audit log uses as the entry's label); only `.approved()` messages reach a public page.
+This module is data only: the page's form lives in `page.py`, receiving a message in `submission.py`, and every
+change of status in `moderation.py`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from pages.patient_messages import rules
+
+MAX_NAME_LENGTH = 80
+MAX_EMAIL_LENGTH = 254
+MAX_BODY_LENGTH = 2000
+MAX_REPLY_LENGTH = 2000
+
+
+class Status(models.TextChoices):
+    """Where a message stands. Only a person moves it to APPROVED; the rules choose PENDING or SPAM."""
+
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    SPAM = "spam", "Spam"
+
+
+def encode_flags(flags):
+    """The stored form of a set of flags: comma-delimited on both ends (",links,urgent,"), "" for none.
+
+    The delimiters at both ends let one flag be filtered with a substring match without matching another.
+    """
+    return f",{','.join(sorted(set(flags)))}," if flags else ""
+
+
+def decode_flags(stored):
+    return [flag for flag in (stored or "").split(",") if flag]
+
+
+def flag_lookup(flag, field="flags"):
+    """The filter keyword arguments that select rows whose `field` (a flags column) holds `flag`."""
+    return {f"{field}__contains": f",{flag},"}
+
+
+class PatientMessageQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Status.PENDING)
+
+    def with_flag(self, flag):
+        return self.filter(**flag_lookup(flag))
+
+    def in_sites(self, sites):
+        return self.filter(site__in=sites)
+
+
+class PatientMessage(models.Model):
+    """One message a patient left under one page of one clinic."""
+
+    site = models.ForeignKey(
+        "wagtailcore.Site", verbose_name="clinic", on_delete=models.CASCADE, related_name="patient_messages"
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name="page", on_delete=models.CASCADE, related_name="patient_messages"
+    )
+    author_name = models.CharField(
+        "name", max_length=MAX_NAME_LENGTH, help_text="As the patient typed it; shown with the message."
+    )
+    author_email = models.EmailField(
+        "email", max_length=MAX_EMAIL_LENGTH, help_text="Never shown publicly; only for the clinic to reply."
+    )
+    body = models.TextField(
+        "message",
+        max_length=MAX_BODY_LENGTH,
+        help_text="Plain text, shown exactly as typed once approved. Edit it to remove personal details before "
+        "approving: the message is then marked as redacted.",
+    )
+    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Stored by encode_flags: comma-delimited on both ends (",urgent,links,").
+    flags = models.CharField("flags", max_length=200, blank=True, default="")
+    submitted_at = models.DateTimeField("submitted", default=timezone.now)
+    # A keyed hash of the sender's IP address (never the address) for flood checks and spam patterns.
+    ip_hash = models.CharField("IP hash", max_length=64, blank=True, default="")
+    # A hash of the form's one-time token: a resubmitted or double-clicked form creates no second message.
+    form_token_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    moderated_at = models.DateTimeField("moderated", null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="moderated by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reply = models.TextField(
+        "clinic reply",
+        max_length=MAX_REPLY_LENGTH,
+        blank=True,
+        help_text="Shown publicly under the message once it is approved, e.g. 'Thank you, we are glad it helped.' "
+        "Never include personal details.",
+    )
+    replied_at = models.DateTimeField("replied", null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="replied by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    redacted = models.BooleanField(
+        "redacted", default=False, help_text="The clinic edited the text before approving it."
+    )
+    erased_at = models.DateTimeField(
+        "erased", null=True, blank=True, help_text="When the patient's data was erased on request."
+    )
+
+    objects = PatientMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "patient message"
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [
+            # The public list under a page: approved messages of one page, oldest first.
+            models.Index(fields=["page", "status", "submitted_at"], name="message_page_status_time"),
+            # The moderators' list: one clinic's messages by status, newest first.
+            models.Index(fields=["site", "status", "submitted_at"], name="message_site_status_time"),
+            # Duplicate checks and data-subject requests.
+            models.Index(fields=["author_email", "page"], name="message_email_page"),
+        ]
+
+    def __str__(self):
+        # No name, email or text: this is the label of every audit-log entry about the message.
+        return f"Message #{self.pk} on page #{self.page_id}"
+
+    def get_absolute_url(self):
+        return f"{self.page.url}#message-{self.pk}"
+
+    @property
+    def flag_list(self):
+        return decode_flags(self.flags)
+
+    @flag_list.setter
+    def flag_list(self, flags):
+        self.flags = encode_flags(flags)
+
+    @property
+    def flag_labels(self):
+        return [rules.FLAG_LABELS.get(flag, flag) for flag in self.flag_list]
+
+    @property
+    def is_urgent(self):
+        return rules.FLAG_URGENT in self.flag_list

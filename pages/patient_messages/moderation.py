@@ -1,0 +1,187 @@
+"""Every change of a patient message's status or text: moderation, reply, redaction, erasure and purge.
+
+Callers (the admin views, bulk actions, the data-care commands) pass querysets already narrowed to what the user
+may act on; here the rows are locked and re-read, so a message another moderator changed in the meantime is judged
+on its current state, and every change is written to the audit log (audit.py) with no personal data.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from pages.patient_messages import audit
+from pages.patient_messages.models import PatientMessage, Status
+
+
+@dataclass(frozen=True)
+class ModerationAction:
+    name: str
+    status: str
+    label: str  # the button, e.g. "Approve"
+    past: str  # e.g. "approved", for messages to the moderator
+    selected: str  # the bulk action's accessible name, e.g. "Approve the selected patient messages"
+    classname: str = ""
+
+    @property
+    def log_action(self):
+        return audit.status_action(self.name)
+
+
+# Only "approve" is a primary button: it is the one that publishes.
+_SECONDARY = "button-secondary"
+ACTIONS = {
+    action.name: action
+    for action in (
+        ModerationAction("approve", Status.APPROVED, "Approve", "approved", "Approve the selected patient messages"),
+        ModerationAction(
+            "reject", Status.REJECTED, "Reject", "rejected", "Reject the selected patient messages", _SECONDARY
+        ),
+        ModerationAction(
+            "spam",
+            Status.SPAM,
+            "Mark as spam",
+            "marked as spam",
+            "Mark the selected patient messages as spam",
+            _SECONDARY,
+        ),
+        ModerationAction(
+            "restore",
+            Status.PENDING,
+            "Restore to pending",
+            "restored to pending",
+            "Restore the selected patient messages to pending",
+            _SECONDARY,
+        ),
+    )
+}
+
+
+def can_apply(action, status, erased):
+    """Whether `action` makes sense for a message in `status`: it must change it, and erased messages are final.
+
+    An erased message has no name or text left (the patient asked for it), so publishing or re-queueing it would
+    put an empty message on a public page or in front of moderators.
+    """
+    return not erased and status != action.status
+
+
+def can_redact(status, erased):
+    """Whether a moderator may edit the message's text: only while it is pending.
+
+    The text on a public page is then always text that a moderator approved exactly as it stands. To correct an
+    approved message, restore it to pending (it leaves the page), redact it, then approve it again; all three steps
+    are in the audit log.
+    """
+    return not erased and status == Status.PENDING
+
+
+def moderate(messages_qs, action, user, *, bulk=False):
+    """Apply `action` to the messages of `messages_qs` it applies to; return the messages changed.
+
+    Callers pass a queryset already narrowed to the user's clinics. The rows are locked and re-read here, so a
+    message another moderator changed in the meantime is judged on its current status.
+    """
+    now = timezone.now()
+    changed = []
+    with transaction.atomic():
+        for message in messages_qs.select_for_update().order_by("pk"):
+            if not can_apply(action, message.status, message.erased_at is not None):
+                continue
+            previous = message.status
+            message.status = action.status
+            message.moderated_at = now
+            message.moderated_by = user
+            message.save(update_fields=["status", "moderated_at", "moderated_by"])
+            # One uuid per entry: Wagtail's History view keeps only the latest entry of each (uuid, action) pair
+            # across all objects, so entries sharing the request's uuid would hide each other.
+            log(
+                message,
+                action.log_action,
+                user=user,
+                uuid=uuid.uuid4(),
+                data={"from": previous, "to": action.status, "bulk": bulk},
+            )
+            changed.append(message)
+    return changed
+
+
+def edit_message(message_qs, pk, user, *, body=None, reply=None):
+    """Redact the text (`body`, pending messages only) and/or set the clinic's public reply; returns the message.
+
+    `None` leaves a field as it is; an empty reply removes it. Raises PermissionError when the text is given but the
+    message is no longer pending (moderated in the instant since the form was checked).
+    """
+    with transaction.atomic():
+        message = message_qs.select_for_update().get(pk=pk)
+        update_fields = []
+        if body is not None:
+            if not can_redact(message.status, message.erased_at is not None):
+                raise PermissionError("This message is no longer pending: its text can no longer be edited.")
+            message.body = body
+            message.redacted = True
+            update_fields += ["body", "redacted"]
+            log(message, audit.LOG_REDACT, user=user, data={"status": message.status})
+        if reply is not None and message.erased_at is None:
+            message.reply = reply
+            message.replied_at = timezone.now() if reply else None
+            message.replied_by = user if reply else None
+            update_fields += ["reply", "replied_at", "replied_by"]
+            log(message, audit.LOG_REPLY, user=user, data={"removed": not reply})
+        if update_fields:
+            message.save(update_fields=update_fields)
+    return message
+
+
+# --- Patients' requests and retention ------------------------------------------------------------------------------
+
+# What erasing blanks on a message. The clinic's reply goes too: it was written to this patient and often
+# answers them by name or repeats what they wrote.
+ERASED_MESSAGE_FIELDS = ("author_name", "author_email", "body", "ip_hash", "reply")
+# An erased message has nothing left to show or to moderate: public or waiting ones become rejected (and so are
+# deleted by `purge_messages` after the clinic's retention period); spam stays spam.
+STATUSES_REJECTED_ON_ERASE = (Status.PENDING, Status.APPROVED)
+# Statuses the retention period applies to. Pending and approved messages are never purged.
+PURGEABLE_STATUSES = (Status.REJECTED, Status.SPAM)
+
+
+def status_after_erase(status):
+    return Status.REJECTED if status in STATUSES_REJECTED_ON_ERASE else status
+
+
+def erase(messages, now):
+    """Blank the personal data of `messages` (loaded, locked rows) and take them off the public site, in one query.
+
+    The rows stay (clinic, page, dates, status, flags) so moderation history and statistics stay whole. The caller
+    writes the audit entries, which tie each message to the patient's request.
+    """
+    PatientMessage.objects.filter(pk__in=[message.pk for message in messages]).update(
+        **dict.fromkeys(ERASED_MESSAGE_FIELDS, ""),
+        redacted=True,
+        erased_at=now,
+        status=Case(
+            When(status__in=STATUSES_REJECTED_ON_ERASE, then=Value(Status.REJECTED)),
+            default=F("status"),
+        ),
+    )
+
+
+def expired(site, cutoff):
+    """Rejected and spam messages of `site` whose retention period ended before `cutoff`.
+
+    The period runs from the moderator's decision (moderated_at), so a message rejected today after waiting a
+    month still gets the full period in which a moderator can restore it. Messages the filters classed as spam
+    on arrival were never moderated: for them it runs from submission.
+    """
+    return PatientMessage.objects.filter(site=site, status__in=PURGEABLE_STATUSES).filter(
+        Q(moderated_at__lt=cutoff) | Q(moderated_at__isnull=True, submitted_at__lt=cutoff)
+    )
+
+
+def purge(site, cutoff, *, dry_run=False):
+    """Delete (or with `dry_run`, count) the expired messages of `site`: one query, no rows loaded."""
+    messages = expired(site, cutoff)
+    return messages.count() if dry_run else messages.delete()[0]

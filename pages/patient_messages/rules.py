@@ -1,0 +1,147 @@
+"""Moderation rules for patient messages: pure functions of the text and the clinic's settings.
+
+Nothing here publishes anything: every message starts pending (or spam) and only a person approves it. The rules
+decide which pile a message lands in and why (its flags), and what to tell the patient before it is sent. They know
+no statuses (models.Status): `decide` says whether a message is spam, the submission stores it as such.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+# Flags: why a message was held or classed as spam. Stored on the message for moderators to filter by.
+FLAG_LINKS = "links"
+FLAG_DISALLOWED_WORDS = "disallowed_words"
+FLAG_MODERATION_WORDS = "moderation_words"
+FLAG_HEALTH_INFO = "health_info"
+FLAG_URGENT = "urgent"
+FLAG_DUPLICATE = "duplicate"
+FLAG_HONEYPOT = "honeypot"
+FLAG_TIME_TRAP = "time_trap"
+
+FLAG_LABELS = {
+    FLAG_URGENT: "Urgent symptoms",
+    FLAG_HEALTH_INFO: "Personal health information",
+    FLAG_MODERATION_WORDS: "Moderation words",
+    FLAG_DISALLOWED_WORDS: "Disallowed words",
+    FLAG_LINKS: "Links",
+    FLAG_DUPLICATE: "Duplicate",
+    FLAG_HONEYPOT: "Hidden field filled in",
+    FLAG_TIME_TRAP: "Sent too fast",
+}
+SPAM_FLAGS = {FLAG_LINKS, FLAG_DISALLOWED_WORDS, FLAG_HONEYPOT, FLAG_TIME_TRAP}
+
+LINK = re.compile(r"https?://|\bwww\.|<a\s", re.IGNORECASE)
+
+# Personal health information a patient should not publish. Each pattern names what the patient is told.
+HEALTH_INFO_PATTERNS = {
+    # A trailing full stop ends the sentence, not the number; "8/10" or "1.5" are not phone numbers.
+    "a phone number": re.compile(r"(?<![\w/.-])(?:\+?\d[\s().-]{0,2}){7,15}\d(?![\w/-]|\.\d)"),
+    "an email address": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    "a date of birth": re.compile(
+        r"\b(?:date of birth|d\.?o\.?b\.?|born on|my birthday)\b"
+        r"|\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b",
+        re.IGNORECASE,
+    ),
+    "a medical record number": re.compile(
+        r"\b(?:mrn|medical record|record (?:number|no\.?|#)|patient (?:id|number|no\.?))\b", re.IGNORECASE
+    ),
+    "an insurance or ID number": re.compile(
+        r"\b(?:insurance|policy|member|medicare|medicaid|nhs|social security|ssn)\b[^.\n]{0,20}?\d{4,}"
+        r"|\b\d{3}-\d{2}-\d{4}\b",
+        re.IGNORECASE,
+    ),
+}
+
+# Symptoms after a spinal injection that need a phone call, not a public message.
+URGENT_PATTERNS = {
+    "fever": re.compile(r"\b(?:fever|feverish|high temperature|chills)\b", re.IGNORECASE),
+    "numbness or weakness": re.compile(
+        r"\b(?:numb|numbness|weak|weakness|can(?:no|')?t (?:feel|move) my (?:legs?|arms?|feet|foot|hands?))\b",
+        re.IGNORECASE,
+    ),
+    "bladder or bowel control": re.compile(
+        r"\b(?:bladder|bowels?|incontinen\w*|wet myself|can(?:no|')?t (?:pee|urinate))\b", re.IGNORECASE
+    ),
+    "severe or worsening pain": re.compile(
+        r"\b(?:severe|unbearable|excruciating|agony|worst) (?:pain|headache)\b"
+        r"|\bpain (?:is )?(?:getting|much|even) worse\b|\bworse and worse\b|\bworsening pain\b",
+        re.IGNORECASE,
+    ),
+    "bleeding or infection": re.compile(r"\b(?:bleeding|pus|swollen and red|red and swollen)\b", re.IGNORECASE),
+    "breathing or chest pain": re.compile(
+        r"\b(?:chest pain|can(?:no|')?t breathe|short(?:ness)? of breath)\b", re.IGNORECASE
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ModerationRules:
+    """A clinic's moderation settings (ClinicSettings), as plain values. Defaults follow WordPress."""
+
+    link_limit: int = 2  # this many links or more: spam; 0 turns the rule off
+    disallowed_words: tuple = ()
+    moderation_words: tuple = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    is_spam: bool
+    flags: frozenset = field(default_factory=frozenset)
+
+    @property
+    def is_urgent(self):
+        return FLAG_URGENT in self.flags
+
+
+def word_list(text):
+    """One word or phrase per line, blank lines ignored, compared case-insensitively."""
+    return tuple(line.strip().lower() for line in (text or "").splitlines() if line.strip())
+
+
+def count_links(text):
+    return len(LINK.findall(text or ""))
+
+
+def matching_words(words, *texts):
+    """The listed words or phrases that appear as whole words in any of `texts`."""
+    haystack = "\n".join(t for t in texts if t)
+    return [w for w in words if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", haystack, re.IGNORECASE)]
+
+
+def health_info_found(text):
+    """What kinds of personal health information `text` seems to contain, e.g. ["a phone number"]."""
+    return [kind for kind, pattern in HEALTH_INFO_PATTERNS.items() if pattern.search(text or "")]
+
+
+def urgent_symptoms_found(text):
+    """Which urgent symptoms `text` mentions, e.g. ["fever", "numbness or weakness"]."""
+    return [kind for kind, pattern in URGENT_PATTERNS.items() if pattern.search(text or "")]
+
+
+def decide(text, name, email, rules, *, bot_flags=()):
+    """Whether a new message is spam (else it waits for a moderator), and its flags. Never "approve": approval is
+    always a person's decision.
+
+    `bot_flags` are FLAG_HONEYPOT / FLAG_TIME_TRAP from the form's own checks.
+    """
+    flags = set(bot_flags)
+    if rules.link_limit and count_links(text) >= rules.link_limit:
+        flags.add(FLAG_LINKS)
+    if matching_words(rules.disallowed_words, text, name, email):
+        flags.add(FLAG_DISALLOWED_WORDS)
+    if matching_words(rules.moderation_words, text, name, email):
+        flags.add(FLAG_MODERATION_WORDS)
+    if health_info_found(text):
+        flags.add(FLAG_HEALTH_INFO)
+    if urgent_symptoms_found(text):
+        flags.add(FLAG_URGENT)
+    return Decision(bool(flags & SPAM_FLAGS), frozenset(flags))
+
+
+def messages_are_open(enabled, first_published_at, close_after_days, now):
+    """Whether a page still accepts messages: its own switch, then the clinic's 'close after N days' (0: never)."""
+    if not enabled:
+        return False
+    if not close_after_days or first_published_at is None:
+        return True
+    return (now - first_published_at).days < close_after_days

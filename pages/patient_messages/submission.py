@@ -1,0 +1,191 @@
+"""Receiving one patient message: every rule the "Leave a message" form is sent through, in order.
+
+`receive(page, request)` answers with an `Outcome` and never with an HTTP response: the page (page.py) turns the
+outcome into one. Each rule is one named step that either lets the message through or says why not; a patient
+whose message is refused always gets back the form with everything they typed.
+"""
+
+import enum
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from pages import antispam
+from pages.clinics.models import ClinicSettings
+from pages.patient_messages import flood, rules
+from pages.patient_messages.forms import DUPLICATE_MESSAGE, PatientMessageForm
+from pages.patient_messages.models import MAX_BODY_LENGTH, PatientMessage, Status
+
+# Set while a form's message is being stored, so two requests carrying the same form cannot both store it.
+FORM_TOKEN_CLAIM_KEY = "patient-messages:form-token:{}"  # noqa: S105 - a cache key, not a credential
+
+
+class Result(enum.Enum):
+    STORED = "stored"
+    ALREADY_SENT = "already sent"  # the same form again: a reload, the back button or a double click
+    CLOSED = "closed"
+    INVALID = "invalid"
+    DUPLICATE = "duplicate"
+    HEALTH_QUESTION = "health question"  # not an error: the patient edits the text or confirms it
+    TOO_SOON = "too soon"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: Result
+    form: PatientMessageForm | None = None
+    urgent: bool = False
+    health_info: tuple = ()
+    # What a patient typed into a form that can no longer be shown (messages closed), handed back to keep.
+    refused_text: str = ""
+    retry_after: int | None = None
+    message: PatientMessage | None = None
+
+    @property
+    def sent(self):
+        """Whether the patient may be thanked: the message is stored, or was already."""
+        return self.result in (Result.STORED, Result.ALREADY_SENT)
+
+
+@dataclass
+class Submission:
+    """One valid form posted to one page, with what the steps below read of it."""
+
+    page: object
+    request: object
+    form: PatientMessageForm
+
+    @property
+    def body(self):
+        return self.form.cleaned_data["message"]
+
+    @property
+    def email(self):
+        return self.form.cleaned_data["email"]
+
+    @property
+    def token_hash(self):
+        return self.form.token_hash
+
+    @property
+    def urgent(self):
+        return bool(rules.urgent_symptoms_found(self.body))
+
+    @property
+    def ip(self):
+        return antispam.client_ip(self.request.META, getattr(settings, "ANTISPAM_TRUSTED_PROXIES", 0))
+
+
+def receive(page, request):
+    """Check and store the message posted to `page`; the Outcome says what happened and what to show."""
+    if not page.messages_are_open(request):
+        # Closed since the form was shown: nothing is stored, but the text is handed back for the patient to keep.
+        return Outcome(Result.CLOSED, refused_text=request.POST.get("message", "")[:MAX_BODY_LENGTH])
+    form = PatientMessageForm.for_page(page, request.POST)
+    if not form.is_valid():
+        return Outcome(Result.INVALID, form=form)
+    submission = Submission(page, request, form)
+    for step in (already_sent, duplicate, health_question, flood_limit, claim_form):
+        outcome = step(submission)
+        if outcome is not None:
+            return outcome
+    return store(submission)
+
+
+def form_token_was_used(token_hash):
+    return (
+        cache.get(FORM_TOKEN_CLAIM_KEY.format(token_hash)) is not None
+        or PatientMessage.objects.filter(form_token_hash=token_hash).exists()
+    )
+
+
+def already_sent(submission):
+    """The same filled-in form again: its message exists or is being stored, so the patient is simply thanked."""
+    if submission.token_hash and form_token_was_used(submission.token_hash):
+        return Outcome(Result.ALREADY_SENT, urgent=submission.urgent)
+    return None
+
+
+def duplicate(submission):
+    """The same text from the same address on the same page, in a new form: said, not stored twice."""
+    if PatientMessage.objects.filter(
+        author_email=submission.email, page_id=submission.page.pk, body=submission.body
+    ).exists():
+        submission.form.add_error("message", DUPLICATE_MESSAGE)
+        return Outcome(Result.DUPLICATE, form=submission.form)
+    return None
+
+
+def health_question(submission):
+    """Personal health details in a public message: asked about once; a confirmed message is flagged."""
+    health_info = rules.health_info_found(submission.body)
+    if health_info and submission.request.POST.get("send_anyway") != "1":
+        return Outcome(Result.HEALTH_QUESTION, form=submission.form, health_info=tuple(health_info))
+    return None
+
+
+def flood_limit(submission):
+    """Too soon after another message from the same address or email.
+
+    Only a message about to be stored takes a flood slot: correcting a mistake does not hold anyone up.
+    """
+    policy = submission.form.spam_policy
+    problem = flood.flood_problem(cache, ip=submission.ip, email=submission.email, policy=policy)
+    if problem is None:
+        return None
+    field = "email" if problem == flood.FLOOD_BY_EMAIL else None
+    submission.form.add_error(field, flood.flood_message(problem, policy))
+    return Outcome(Result.TOO_SOON, form=submission.form, retry_after=policy.rate_limit_seconds)
+
+
+def claim_form(submission):
+    """Claim the form's one-time token; add() is atomic in the shared cache, so of two requests carrying the same
+    form only one stores the message, and the other thanks the patient."""
+    token_hash = submission.token_hash
+    timeout = submission.form.spam_policy.max_age + 60
+    if token_hash and not cache.add(FORM_TOKEN_CLAIM_KEY.format(token_hash), 1, timeout=timeout):
+        return Outcome(Result.ALREADY_SENT, urgent=submission.urgent)
+    return None
+
+
+def store(submission):
+    """Save the message with the status and flags the rules choose; tell the clinic once it is committed."""
+    from pages.patient_messages.notifications import notify_new_patient_message  # loads task backends: not at import
+
+    form, page = submission.form, submission.page
+    clinic = ClinicSettings.for_request(submission.request)
+    decision = rules.decide(
+        submission.body,
+        form.cleaned_data["name"],
+        submission.email,
+        clinic.moderation_rules(),
+        bot_flags=form.bot_flags,
+    )
+    status = Status.SPAM if decision.is_spam else Status.PENDING
+    try:
+        with transaction.atomic():
+            message = PatientMessage(
+                site=page.get_site(),
+                page=page,
+                author_name=form.cleaned_data["name"],
+                author_email=submission.email,
+                body=submission.body,
+                status=status,
+                submitted_at=timezone.now(),
+                ip_hash=flood.ip_hash(submission.ip),
+                form_token_hash=submission.token_hash,
+            )
+            message.flag_list = decision.flags
+            message.save()
+            if status != Status.SPAM:
+                # Spam is kept for review but announces nothing: moderators are not paged for programs.
+                transaction.on_commit(lambda: notify_new_patient_message.enqueue(message.pk))
+    except Exception:
+        # Nothing was stored: the same form must still be accepted when the patient sends it again.
+        if submission.token_hash:
+            cache.delete(FORM_TOKEN_CLAIM_KEY.format(submission.token_hash))
+        raise
+    return Outcome(Result.STORED, urgent=decision.is_urgent, message=message)

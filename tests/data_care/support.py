@@ -1,0 +1,76 @@
+"""Shared by the data-care tests (`purge_messages` and `patient_data`): two patients' data, the autouse fixture that
+registers the audit actions, and helpers that run the commands and read the audit log.
+"""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command, load_command_class
+from django.utils import timezone
+from wagtail.log_actions import registry as log_action_registry
+from wagtail.models import ModelLogEntry
+
+from pages.data_care import audit
+
+JANE = ("Jane Patient", "jane.patient@example.org", "The injection on my neck helped within two days.")
+OTHER = ("Olu Other", "olu.other@example.com", "My lower back still hurts after the second injection.")
+# Jane's contact-form texts; the other patient's is OTHER[2] too, so one search proves both kinds stay out.
+JANE_QUESTION_A = "Can I bring my daughter to the appointment?"
+JANE_QUESTION_B = "Do you have parking near the entrance?"
+
+
+def days_ago(days):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+@pytest.fixture(autouse=True)
+def audit_actions_registered():
+    """Register the data-care audit actions for the test if pages/wagtail_hooks.py does not (yet) do it.
+
+    Wagtail refuses to save a log entry with an unregistered action (BaseLogEntry.clean), so the commands need
+    them. The registry is put back as it was afterwards.
+    """
+    log_action_registry.scan_for_actions()
+    formatters, choices = dict(log_action_registry.formatters), list(log_action_registry.choices)
+    if audit.missing_log_actions():
+        audit.register_log_actions(log_action_registry)
+    yield
+    log_action_registry.formatters, log_action_registry.choices = formatters, choices
+
+
+def run(command, *args):
+    out = io.StringIO()
+    call_command(command, *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def exit_code_and_stderr(monkeypatch, capsys, name, *args):
+    """Run a command as `manage.py` does (run_from_argv), to see its exit status and what the operator reads."""
+    # run_from_argv closes every database connection when it ends, which would end the test's transaction.
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+    with pytest.raises(SystemExit) as exited:
+        load_command_class("pages", name).run_from_argv(["manage.py", name, *args])
+    return exited.value.code, capsys.readouterr().err
+
+
+def personal_values():
+    return [*JANE, *OTHER, "Jane P.", "Jane.Patient@Example.ORG", "jane.patient", JANE_QUESTION_A, JANE_QUESTION_B]
+
+
+def entries_of(model):
+    return ModelLogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model))
+
+
+def assert_one_request(*querysets):
+    entries = [entry for queryset in querysets for entry in queryset]
+    # One request id links the entries; each has its own uuid, or Wagtail's History view, which keeps the latest
+    # entry per (uuid, action) across all objects, would show the entry on one message only.
+    assert len({entry.data["request_id"] for entry in entries}) == 1
+    assert len({entry.uuid for entry in entries}) == len(entries)
+
+
+def entry_text(entry):
+    return json.dumps([entry.label, entry.action, entry.data, entry.object_id, str(entry)])

@@ -1,0 +1,296 @@
+"""Patient messages, the patient's side: sending the form, the confirmation page, and every refusal (invalid
+input, bad tokens, the flood limit, duplicates).
+
+Messages are posted through the real middleware and Wagtail's page router, and read back from the database, the
+rendered page and the email outbox. Every refusal must keep what the patient typed and store nothing.
+"""
+
+import re
+import time
+import uuid
+
+import pytest
+from django.core import mail
+from django.core.cache import cache, caches
+from django.utils import timezone
+
+from pages import antispam
+from pages.models import PatientMessage
+from pages.patient_messages.flood import FLOOD_BY_EMAIL, FLOOD_BY_IP, flood_problem, ip_hash
+from pages.patient_messages.forms import SPAM_SETTINGS_PREFIX, PatientMessageForm, form_purpose
+from pages.patient_messages.models import MAX_BODY_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Status
+from pages.patient_messages.submission import FORM_TOKEN_CLAIM_KEY
+from tests.factories import PatientMessageFactory
+from tests.patient_messages.support import (
+    EMAIL,
+    IP,
+    NAME,
+    PATIENT_VALUES,
+    TEXT,
+    assert_kept_input,
+    host_of,
+    message_data,
+    path_of,
+    rendered_token,
+    send,
+    token_for,
+    view,
+)
+
+# --- Sending: POST, redirect, GET ----------------------------------------------------------------------------------
+
+
+def test_a_message_is_stored_pending_and_the_patient_is_redirected_to_the_confirmation(client, procedure):
+    before = timezone.now()
+
+    response = send(client, procedure)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/facet-joint-injections/messages/thanks/"
+    message = PatientMessage.objects.get()
+    assert (message.site_id, message.page_id) == (procedure.get_site().pk, procedure.pk)
+    assert (message.author_name, message.author_email, message.body) == (NAME, EMAIL, TEXT)
+    assert message.status == Status.PENDING
+    assert message.flags == ""
+    assert before <= message.submitted_at <= timezone.now()
+    assert re.fullmatch(r"[0-9a-f]{64}", message.ip_hash) and message.ip_hash == ip_hash(IP)
+    assert re.fullmatch(r"[0-9a-f]{64}", message.form_token_hash)
+    # Pending messages are not shown until a person approves them.
+    assert "The injection helped a lot" not in view(client, procedure).content.decode()
+
+
+def test_the_confirmation_thanks_the_patient_and_shows_nothing_they_wrote(client, procedure):
+    response = send(client, procedure)
+
+    confirmation = client.get(response["Location"], HTTP_HOST=host_of(procedure))
+
+    assert confirmation.status_code == 200
+    page_html = confirmation.content.decode()
+    assert "Thank you, your message is awaiting moderation." in page_html
+    assert "<title>Message sent: Facet joint injections | ASCPM</title>" in page_html
+    assert '<meta name="robots" content="noindex">' in page_html
+    assert 'href="/facet-joint-injections/#patient-messages"' in page_html
+    assert "Call us now about your symptoms" not in page_html
+    for value in PATIENT_VALUES:
+        assert value not in page_html
+
+
+def test_opening_the_forms_address_takes_the_patient_to_the_form(client, procedure):
+    response = client.get(path_of(procedure) + "messages/", HTTP_HOST=host_of(procedure))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/facet-joint-injections/#leave-a-message"
+
+
+def test_a_resubmitted_or_double_clicked_form_creates_one_message(send_committed, procedure):
+    data = message_data(procedure)
+
+    first = send_committed(procedure, data)
+    cache.clear()  # even once the flood window and the in-flight marker are gone, the stored hash is enough
+    second = send_committed(procedure, data)
+
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert PatientMessage.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_form_being_stored_by_another_request_is_not_stored_twice(client, procedure):
+    """Two concurrent requests with one form: the second finds the first's marker in the shared cache."""
+    data = message_data(procedure)
+    form = PatientMessageForm.for_page(procedure, data)
+    assert form.is_valid()
+    cache.add(FORM_TOKEN_CLAIM_KEY.format(form.token_hash), 1)
+
+    response = send(client, procedure, data)
+
+    assert response.status_code == 302
+    assert not PatientMessage.objects.exists()
+
+
+# --- Every refusal keeps the patient's input and stores nothing -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "overrides, field, error",
+    [
+        ({"name": ""}, "name", "This field is required."),
+        ({"email": ""}, "email", "This field is required."),
+        ({"email": "not an email"}, "email", "Enter a valid email address."),
+        ({"message": "   "}, "message", "This field is required."),
+        ({"name": "N" * (MAX_NAME_LENGTH + 1)}, "name", f"at most {MAX_NAME_LENGTH} characters"),
+        ({"email": "e" * MAX_EMAIL_LENGTH + "@example.org"}, "email", f"at most {MAX_EMAIL_LENGTH} characters"),
+        ({"message": "m" * (MAX_BODY_LENGTH + 1)}, "message", f"at most {MAX_BODY_LENGTH} characters"),
+    ],
+    ids=["no-name", "no-email", "bad-email", "blank-message", "long-name", "long-email", "long-message"],
+)
+def test_invalid_input_gets_400_with_the_error_by_the_field_and_keeps_the_input(
+    client, procedure, overrides, field, error
+):
+    data = message_data(procedure, **overrides)
+
+    response = send(client, procedure, data)
+
+    assert response.status_code == 400
+    assert_kept_input(response, name=data["name"], email=data["email"], text=data["message"])
+    page_html = response.content.decode()
+    assert re.search(
+        rf'<p class="form-error" id="patient-message-{field}_error">[^<]*<span[^>]*>Error:</span> [^<]*{error}',
+        page_html,
+    )
+    assert f'<li><a href="#patient-message-{field}">' in page_html
+    assert re.search(rf'aria-invalid="true"[^>]*id="patient-message-{field}"', page_html)
+    assert "no-store" in response["Cache-Control"]
+    assert not PatientMessage.objects.exists()
+
+
+def test_a_message_exactly_at_the_length_limit_is_accepted_with_browser_line_breaks(client, procedure):
+    # Browsers send CRLF but count it as one character against maxlength: so do we.
+    text = ("x" * 99 + "\r\n") * (MAX_BODY_LENGTH // 100 - 1) + "x" * 100
+
+    response = send(client, procedure, message_data(procedure, message=text))
+
+    assert response.status_code == 302
+    assert len(PatientMessage.objects.get().body) == MAX_BODY_LENGTH
+
+
+@pytest.mark.parametrize(
+    "make_token, problem",
+    [
+        (lambda page: None, "could not check that this form came from our website"),
+        (lambda page: token_for(page)[:-4] + "AAAA", "could not check that this form came from our website"),
+        (lambda page: antispam.issue_time_token("contact-page:1", now=time.time() - 10), "could not check"),
+        (lambda page: token_for(page, seconds_ago=2 * 24 * 60 * 60), "open for a long time"),
+    ],
+    ids=["missing", "forged", "from-another-form", "expired"],
+)
+def test_a_bad_form_token_is_refused_with_a_fresh_token_and_keeps_the_input(client, procedure, make_token, problem):
+    token = make_token(procedure)
+
+    response = send(client, procedure, message_data(procedure, **{"form-token": token}))
+
+    assert response.status_code == 400
+    assert_kept_input(response)
+    assert problem in response.content.decode()
+    fresh = rendered_token(response)
+    assert fresh != token
+    assert antispam.time_token_problem(fresh, form_purpose(procedure.pk, fresh), now=time.time() + 10) is None
+    assert not PatientMessage.objects.exists()
+
+
+def test_a_second_message_from_the_same_ip_within_the_flood_window_gets_429(client, procedure):
+    assert send(client, procedure).status_code == 302
+
+    data = message_data(procedure, email="someone.else@example.org", message="A different message.")
+    response = send(client, procedure, data)
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "15"
+    assert_kept_input(response, email="someone.else@example.org", text="A different message.")
+    assert "Please slow down: a message was sent from your internet connection a moment ago." in (
+        response.content.decode()
+    )
+    assert PatientMessage.objects.count() == 1
+
+
+def test_a_second_message_with_the_same_email_from_another_ip_gets_429_by_the_email_field(client, procedure):
+    assert send(client, procedure, ip="203.0.113.7").status_code == 302
+
+    data = message_data(procedure, email=EMAIL.upper(), message="A different message.")
+    response = send(client, procedure, data, ip="198.51.100.4")
+
+    assert response.status_code == 429
+    assert_kept_input(response, email=EMAIL.upper(), text="A different message.")
+    assert re.search(
+        r'id="patient-message-email_error">.*Please slow down: a message was sent with this email address',
+        response.content.decode(),
+    )
+    assert PatientMessage.objects.count() == 1
+
+
+def test_different_people_on_different_connections_are_not_held_up(client, procedure):
+    assert send(client, procedure, ip="203.0.113.7").status_code == 302
+    other = message_data(procedure, email="other@example.org", message="Another message.")
+    assert send(client, procedure, other, ip="198.51.100.4").status_code == 302
+
+    assert PatientMessage.objects.count() == 2
+
+
+def test_the_flood_window_is_a_setting_and_zero_turns_it_off(client, procedure, settings):
+    settings.PATIENT_MESSAGE_RATE_LIMIT_SECONDS = 0
+
+    assert send(client, procedure).status_code == 302
+    assert send(client, procedure, message_data(procedure, message="A second one.")).status_code == 302
+
+    assert PatientMessage.objects.count() == 2
+
+
+def all_cache_keys():
+    """Every key in the default cache: LocMemCache's dict in the SQLite run, Redis's KEYS in the services run."""
+    backend = cache._cache
+    if hasattr(backend, "get_client"):
+        return [key.decode() for key in backend.get_client().keys("*")]
+    return list(backend)
+
+
+def test_the_flood_limit_keeps_hashes_in_the_cache_never_the_ip_or_email(client, procedure):
+    send(client, procedure)
+
+    keys = all_cache_keys()
+    assert len(keys) >= 3  # the IP and email flood slots and the form's in-flight marker
+    for key in keys:
+        assert IP not in key and EMAIL not in key and "jane" not in key.lower()
+    assert IP not in PatientMessage.objects.get().ip_hash
+
+
+def test_the_same_text_from_the_same_email_on_the_same_page_gets_409(client, procedure, settings):
+    settings.PATIENT_MESSAGE_RATE_LIMIT_SECONDS = 0  # not held up by the flood limit: the duplicate rule answers
+    assert send(client, procedure).status_code == 302
+
+    response = send(client, procedure, message_data(procedure))  # a new form, the same text
+
+    assert response.status_code == 409
+    assert_kept_input(response)
+    assert "You already sent this message on this page" in response.content.decode()
+    assert PatientMessage.objects.count() == 1
+
+
+def test_the_same_text_from_another_email_or_on_another_page_is_not_a_duplicate(client, procedure, recovery, settings):
+    settings.PATIENT_MESSAGE_RATE_LIMIT_SECONDS = 0
+    PatientMessageFactory(page=procedure, author_email=EMAIL, body=TEXT)
+
+    assert send(client, procedure, message_data(procedure, email="other@example.org")).status_code == 302
+    assert send(client, recovery, message_data(recovery)).status_code == 302
+
+
+# --- Flood limit across processes (real Redis) ---------------------------------------------------------------------
+
+
+@pytest.mark.services
+def test_the_flood_limit_holds_across_two_cache_clients_on_redis(settings):
+    """Two separate cache clients stand for two app servers receiving the same patient's messages."""
+    assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    policy = antispam.SpamPolicy.from_settings(SPAM_SETTINGS_PREFIX)
+    first, second = caches.create_connection("default"), caches.create_connection("default")
+    run = uuid.uuid4().hex
+    # Made-up "addresses" unique to this run, so a parallel run or an earlier failure cannot interfere.
+    ip, other_ip = f"test-ip-{run}", f"test-other-ip-{run}"
+    email, other_email = f"{run}@example.org", f"other-{run}@example.org"
+    keys = [
+        antispam.rate_limit_key(scope, value, settings.SECRET_KEY)
+        for scope, value in [
+            ("patient-messages", ip),
+            ("patient-messages", other_ip),
+            ("patient-messages-email", email),
+            ("patient-messages-email", other_email),
+        ]
+    ]
+    try:
+        assert flood_problem(first, ip=ip, email=email, policy=policy) is None
+        assert flood_problem(second, ip=ip, email=other_email, policy=policy) == FLOOD_BY_IP
+        assert flood_problem(second, ip=other_ip, email=email, policy=policy) == FLOOD_BY_EMAIL
+    finally:
+        for key in keys:
+            first.delete(key)
+        first.close()
+        second.close()
