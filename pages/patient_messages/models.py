@@ -18,6 +18,18 @@ MAX_BODY_LENGTH = 2000
 MAX_REPLY_LENGTH = 2000
 
 
+def staff_member(verbose_name):
+    """Who at the clinic took a step; the step stays on record (empty) when their account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class Status(models.TextChoices):
     """Where a message stands. Only a person moves it to APPROVED; the rules choose PENDING or SPAM."""
 
@@ -88,14 +100,7 @@ class PatientMessage(models.Model):
     # A hash of the form's one-time token: a resubmitted or double-clicked form creates no second message.
     form_token_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
     moderated_at = models.DateTimeField("moderated", null=True, blank=True)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="moderated by",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    moderated_by = staff_member("moderated by")
     reply = models.TextField(
         "clinic reply",
         max_length=MAX_REPLY_LENGTH,
@@ -104,14 +109,7 @@ class PatientMessage(models.Model):
         "Never include personal details.",
     )
     replied_at = models.DateTimeField("replied", null=True, blank=True)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="replied by",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    replied_by = staff_member("replied by")
     redacted = models.BooleanField(
         "redacted", default=False, help_text="The clinic edited the text before approving it."
     )

@@ -49,6 +49,7 @@ class ClinicalReviewPanel(Component):
             "total": counts["total"],
             "counts_summary": ", ".join(parts),
             "report_url": reverse(REPORT_URL_NAME),
+            "columns": ["Title", "Clinic", "Next review due"],
         }
 
     def render_html(self, parent_context=None):

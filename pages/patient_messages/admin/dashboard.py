@@ -60,6 +60,7 @@ class PatientMessagesPanel(Component):
             "total_pending": sum(row["pending"] for row in rows),
             "total_urgent": sum(row["urgent"] for row in rows),
             "index_url": index_url,
+            "columns": ["Clinic", "Pending", "Urgent"],
         }
 
     def render_html(self, parent_context=None):
