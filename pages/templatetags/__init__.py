@@ -1,0 +1,1 @@
+"""Template tags of the public clinic sites: the clinic menu and JSON-LD."""

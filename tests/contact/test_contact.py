@@ -5,7 +5,6 @@ and the Wagtail page router, and read the results back from the database and the
 """
 
 import re
-import time
 
 import pytest
 from django.core import mail
@@ -146,53 +145,8 @@ def test_editors_preview_both_the_form_and_the_landing_page(contact_page, superu
 # --- Spam protection, through the page -----------------------------------------------------------------------------
 
 
-def test_filled_honeypot_is_refused_keeps_input_and_stores_nothing(client, contact_page):
-    response = submit(client, contact_page, form_data(contact_page, **{"hp-website": "http://spam.example"}))
-
-    assert response.status_code == 200
-    assert_form_kept_input(response)
-    assert "hidden anti-spam box was filled in" in response.content.decode()
-    # Shown empty again, so a person whose browser autofilled it can simply send again.
-    assert "spam.example" not in response.content.decode()
-    assert not FormSubmission.objects.exists()
-    assert not mail.outbox
-
-
-def test_too_fast_submission_is_refused_keeps_input_and_its_token_and_stores_nothing(client, contact_page):
-    token = antispam.issue_time_token(contact_page.spam_purpose)  # issued just now
-
-    response = submit(client, contact_page, form_data(contact_page, **{"form-token": token}))
-
-    assert response.status_code == 200
-    assert_form_kept_input(response)
-    assert "quicker than a person usually fills in this form" in response.content.decode()
-    # The same token comes back, so the wait counts from when the form was first shown.
-    assert rendered_token(response) == token
-    assert not FormSubmission.objects.exists()
-
-
-@pytest.mark.parametrize(
-    "make_token, message",
-    [
-        (lambda page: old_enough_token(page)[:-4] + "AAAA", "could not check that this form came from our website"),
-        (lambda page: None, "could not check that this form came from our website"),
-        (lambda page: antispam.issue_time_token("contact-page:999999", now=time.time() - 10), "could not check"),
-        (lambda page: old_enough_token(page, seconds_ago=2 * 24 * 60 * 60), "open for a long time"),
-    ],
-    ids=["forged", "missing", "from-another-form", "expired"],
-)
-def test_bad_time_token_is_refused_keeps_input_and_gets_a_fresh_token(client, contact_page, make_token, message):
-    token = make_token(contact_page)
-
-    response = submit(client, contact_page, form_data(contact_page, **{"form-token": token}))
-
-    assert response.status_code == 200
-    assert_form_kept_input(response)
-    assert message in response.content.decode()
-    fresh = rendered_token(response)
-    assert fresh != token
-    assert antispam.time_token_problem(fresh, contact_page.spam_purpose, now=time.time() + 10) is None
-    assert not FormSubmission.objects.exists()
+# The time trap and the honeypot are checked for this form and the patient-message form in
+# tests/test_spam_traps.py.
 
 
 def test_second_submission_from_one_ip_within_the_window_gets_429_and_keeps_input(

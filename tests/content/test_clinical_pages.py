@@ -18,13 +18,6 @@ from tests.factories import (
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 
-@pytest.fixture
-def pages_a(clinic_a):
-    procedure = ProcedurePageFactory(parent=clinic_a.home_page, slug="facet-joint-injections")
-    recovery = RecoveryGuidancePageFactory(parent=procedure, slug="after")
-    return procedure, recovery
-
-
 def get(client, clinic, path):
     return client.get(path, HTTP_HOST=clinic.site.hostname)
 
@@ -34,7 +27,7 @@ def json_ld(response):
     return json.loads(payload)
 
 
-def test_procedure_page_shows_every_section_and_the_review_dates(client, clinic_a, pages_a):
+def test_procedure_page_shows_every_section_and_the_review_dates(client, clinic_a, recovery_a):
     response = get(client, clinic_a, "/facet-joint-injections/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -48,7 +41,7 @@ def test_procedure_page_shows_every_section_and_the_review_dates(client, clinic_
     assert 'href="/facet-joint-injections/after/"' in html  # the recovery page is linked
 
 
-def test_recovery_page_shows_timeline_and_a_call_box_with_the_clinic_phone(client, clinic_a, pages_a):
+def test_recovery_page_shows_timeline_and_a_call_box_with_the_clinic_phone(client, clinic_a, recovery_a):
     html = get(client, clinic_a, "/facet-joint-injections/after/").content.decode()
     assert html.index("Right after") < html.index("The next day")
     assert "When to call us" in html
@@ -57,17 +50,17 @@ def test_recovery_page_shows_timeline_and_a_call_box_with_the_clinic_phone(clien
     assert "Print this page" in html
 
 
-def test_a_clinic_page_is_not_reachable_on_another_clinics_host(client, clinics, pages_a):
+def test_a_clinic_page_is_not_reachable_on_another_clinics_host(client, clinics, recovery_a):
     _, clinic_b = clinics
     assert get(client, clinic_b, "/facet-joint-injections/").status_code == 404
     assert get(client, clinic_b, "/facet-joint-injections/after/").status_code == 404
 
 
-def test_home_page_lists_the_clinics_procedures_and_contact_page(client, clinic_a, pages_a):
+def test_home_page_lists_the_clinics_procedures_and_contact_page(client, clinic_a, procedure_a):
     ContactPageFactory(parent=clinic_a.home_page, slug="contact")
     html = get(client, clinic_a, "/").content.decode()
     assert 'href="/facet-joint-injections/"' in html
-    assert pages_a[0].summary in html
+    assert procedure_a.summary in html
     assert 'href="/contact/"' in html
 
 
@@ -106,7 +99,7 @@ def test_the_next_review_must_come_after_the_last(clinic_a):
 # JSON-LD
 
 
-def test_procedure_json_ld_describes_page_procedure_reviewer_and_clinic(client, clinic_a, pages_a):
+def test_procedure_json_ld_describes_page_procedure_reviewer_and_clinic(client, clinic_a, recovery_a):
     data = json_ld(get(client, clinic_a, "/facet-joint-injections/"))
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "MedicalWebPage"
@@ -129,10 +122,10 @@ def test_procedure_json_ld_describes_page_procedure_reviewer_and_clinic(client, 
     assert clinic["address"] == {"@type": "PostalAddress", "streetAddress": "1 Alpha Road, Alphaville"}
 
 
-def test_recovery_json_ld_is_about_its_procedure(client, clinic_a, pages_a):
+def test_recovery_json_ld_is_about_its_procedure(client, clinic_a, recovery_a):
     data = json_ld(get(client, clinic_a, "/facet-joint-injections/after/"))
     assert data["@type"] == "MedicalWebPage"
-    assert data["about"]["name"] == "Facet joint injections"
+    assert data["about"]["name"] == "Alpha facet joint injection"
     assert data["about"]["followup"] == "http://ascpm.test/facet-joint-injections/after/"
 
 

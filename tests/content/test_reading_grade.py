@@ -8,7 +8,7 @@ from pages.content.blocks import ContentStreamBlock, FAQStreamBlock
 from pages.content.panels import ReadingGradePanel, clinic_reading_target
 from pages.content.readability import MIN_WORDS, ReadingGrade, as_sentence, html_to_text, reading_grade, stream_text
 from pages.models import ClinicHomePage, ProcedurePage
-from tests.factories import ProcedurePageFactory, RecoveryGuidancePageFactory, role_user
+from tests.factories import RecoveryGuidancePageFactory, role_user
 
 PLAIN = (
     "We put a thin needle into the joint. It takes a few minutes. Most people go home the same day. "
@@ -131,11 +131,6 @@ def test_the_panel_refuses_a_model_without_patient_text():
     assert ReadingGradePanel().bind_to_model(ProcedurePage).model is ProcedurePage
 
 
-@pytest.fixture
-def procedure_a(clinic_a):
-    return ProcedurePageFactory(parent=clinic_a.home_page)
-
-
 def test_editor_sees_the_grade_word_count_and_clinic_target(client, clinic_a, procedure_a):
     client.force_login(role_user(clinic_a, "editors"))
     response = client.get(edit_url(procedure_a))
@@ -175,11 +170,10 @@ def test_the_grade_is_of_the_latest_draft_not_the_published_page(client, clinic_
     assert f"Reading grade {expected.grade:.1f}" in html
 
 
-def test_each_clinic_measures_against_its_own_target(client, clinics, procedure_a):
+def test_each_clinic_measures_against_its_own_target(client, clinics, procedure_a, procedure_b):
     clinic_a, clinic_b = clinics
     clinic_b.settings.reading_grade_target = 11
     clinic_b.settings.save()
-    procedure_b = ProcedurePageFactory(parent=clinic_b.home_page)
     recovery_b = RecoveryGuidancePageFactory(parent=procedure_b)
 
     assert clinic_reading_target(procedure_a) == (8, "ASCPM")

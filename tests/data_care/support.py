@@ -1,5 +1,5 @@
-"""Shared by the data-care tests (`purge_messages` and `patient_data`): two patients' data, the autouse fixture that
-registers the audit actions, and helpers that run the commands and read the audit log.
+"""Shared by the data-care tests (`purge_messages` and `patient_data`): two patients' data, and helpers that run
+the commands and read the audit log.
 """
 
 import datetime
@@ -10,10 +10,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command, load_command_class
 from django.utils import timezone
-from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import ModelLogEntry
-
-from pages.data_care import audit
 
 JANE = ("Jane Patient", "jane.patient@example.org", "The injection on my neck helped within two days.")
 OTHER = ("Olu Other", "olu.other@example.com", "My lower back still hurts after the second injection.")
@@ -24,21 +21,6 @@ JANE_QUESTION_B = "Do you have parking near the entrance?"
 
 def days_ago(days):
     return timezone.now() - datetime.timedelta(days=days)
-
-
-@pytest.fixture(autouse=True)
-def audit_actions_registered():
-    """Register the data-care audit actions for the test if pages/wagtail_hooks.py does not (yet) do it.
-
-    Wagtail refuses to save a log entry with an unregistered action (BaseLogEntry.clean), so the commands need
-    them. The registry is put back as it was afterwards.
-    """
-    log_action_registry.scan_for_actions()
-    formatters, choices = dict(log_action_registry.formatters), list(log_action_registry.choices)
-    if audit.missing_log_actions():
-        audit.register_log_actions(log_action_registry)
-    yield
-    log_action_registry.formatters, log_action_registry.choices = formatters, choices
 
 
 def run(command, *args):

@@ -18,7 +18,6 @@ from tests.data_care.support import (
     JANE,
     OTHER,
     assert_one_request,
-    audit_actions_registered,  # noqa: F401 (an autouse fixture for this module)
     days_ago,
     entries_of,
     entry_text,

@@ -21,7 +21,6 @@ from tests.data_care.support import (
     JANE_QUESTION_B,
     OTHER,
     assert_one_request,
-    audit_actions_registered,  # noqa: F401 (an autouse fixture for this module)
     entries_of,
     entry_text,
     exit_code_and_stderr,
@@ -48,7 +47,7 @@ def test_export_writes_every_message_and_submission_of_the_address_as_json(held,
     approved = messages[JANE[2]]
     assert approved == {
         "clinic": "ASCPM",
-        "page_title": "Facet joint injections",
+        "page_title": "Alpha facet joint injection",
         "page_url": "http://ascpm.test/facet-joint-injections/",
         "submitted": held["approved_a"].submitted_at.isoformat(),
         "status": "approved",

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from pages.models import ClinicSettings, PatientMessage
 from tests.data_care.support import (
-    audit_actions_registered,  # noqa: F401 (an autouse fixture for this module)
     days_ago,
     exit_code_and_stderr,
     run,

@@ -1,5 +1,6 @@
 """Shared by the patient-message tests: what a patient types, and how a test views a page and posts the form
-through the real middleware and Wagtail's page router.
+through the real middleware and Wagtail's page router. The moderators' side (the admin's URLs, each clinic's
+distinctive data, the audit log) has its own helpers in moderation_support.py.
 """
 
 import html

@@ -134,8 +134,8 @@ def test_inspect_shows_everything_a_moderator_needs(as_moderator_a, msgs):
     assert "csrfmiddlewaretoken" in html
 
 
-def test_inspect_escapes_the_patients_text(as_moderator_a, page_a):
-    message = PatientMessageFactory(page=page_a, author_name="<b>Bold</b>", body="<script>alert(1)</script>")
+def test_inspect_escapes_the_patients_text(as_moderator_a, procedure_a):
+    message = PatientMessageFactory(page=procedure_a, author_name="<b>Bold</b>", body="<script>alert(1)</script>")
     html = html_of(as_moderator_a.get(url("inspect", message)))
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -236,8 +236,8 @@ def test_reply_and_redact_a_pending_message(as_moderator_a, moderator_a, msgs):
         assert_no_patient_data(entry, message)
 
 
-def test_an_unchanged_text_is_not_a_redaction_even_with_browser_line_breaks(as_moderator_a, page_a):
-    message = PatientMessageFactory(page=page_a, body="First line.\nSecond line.  ")
+def test_an_unchanged_text_is_not_a_redaction_even_with_browser_line_breaks(as_moderator_a, procedure_a):
+    message = PatientMessageFactory(page=procedure_a, body="First line.\nSecond line.  ")
     as_moderator_a.post(url("edit", message), {"body": "First line.\r\nSecond line.  ", "reply": ""})
     message.refresh_from_db()
     assert (message.body, message.redacted) == ("First line.\nSecond line.  ", False)

@@ -114,17 +114,17 @@ def test_urgent_flags_stand_out_in_the_listing(as_moderator_a, msgs):
     assert "Personal health information" in row
 
 
-def test_long_messages_are_cut_in_the_listing_and_whole_on_inspect(as_moderator_a, page_a):
+def test_long_messages_are_cut_in_the_listing_and_whole_on_inspect(as_moderator_a, procedure_a):
     long_text = "My back was much better after the injection. " * 10 + "The very last sentence."
-    message = PatientMessageFactory(page=page_a, body=long_text)
+    message = PatientMessageFactory(page=procedure_a, body=long_text)
 
     assert "The very last sentence." not in html_of(as_moderator_a.get(INDEX_URL))
     assert excerpt(message).endswith("…")
     assert "The very last sentence." in html_of(as_moderator_a.get(url("inspect", message)))
 
 
-def test_listing_is_paginated(as_moderator_a, page_a):
-    PatientMessageFactory.create_batch(51, page=page_a)
+def test_listing_is_paginated(as_moderator_a, procedure_a):
+    PatientMessageFactory.create_batch(51, page=procedure_a)
     html = html_of(as_moderator_a.get(INDEX_URL))
     assert "Page 1 of 2" in html
     assert "Page 2 of 2" in html_of(as_moderator_a.get(INDEX_URL, {"p": 2}))
@@ -181,15 +181,15 @@ def test_filters_and_search(as_moderator_a, msgs, params, expected):
     assert B_NAME not in html
 
 
-def test_page_filter_offers_only_own_clinics_pages(as_moderator_a, msgs, page_a2, page_b):
+def test_page_filter_offers_only_own_clinics_pages(as_moderator_a, msgs, page_a2, procedure_b):
     html = html_of(as_moderator_a.get(INDEX_URL, {"page": page_a2.pk}))
     assert "Uma Urgent" in html and "Sam Spam" in html
     assert A_NAME not in html.split("listing-results")[1]
     assert f'<option value="{page_a2.pk}"' in html
-    assert f'<option value="{page_b.pk}"' not in html
+    assert f'<option value="{procedure_b.pk}"' not in html
 
     # Another clinic's page is not a valid choice: nothing of it is shown, whatever the filter then does.
-    html = html_of(as_moderator_a.get(INDEX_URL, {"page": page_b.pk}))
+    html = html_of(as_moderator_a.get(INDEX_URL, {"page": procedure_b.pk}))
     for value in B_VALUES:
         assert value not in html
 

@@ -1,8 +1,6 @@
 """Patient messages, the patient's side: the rules a message is sent through once the form is valid (closing,
-spam traps, personal health information, urgent symptoms) and the moderators' notification.
-
-Messages are posted through the real middleware and Wagtail's page router, and read back from the database, the
-rendered page and the email outbox. Every refusal must keep what the patient typed and store nothing.
+the clinic's spam words and link limit, personal health information, urgent symptoms) and the moderators'
+notification.
 """
 
 import datetime
@@ -27,20 +25,19 @@ from tests.patient_messages.support import (
     host_of,
     message_data,
     send,
-    token_for,
     view,
 )
 
 # --- Closing --------------------------------------------------------------------------------------------------------
 
 
-def test_messages_closed_by_the_page_switch_show_a_note_and_refuse_posts_with_403(client, procedure):
-    PatientMessageFactory(page=procedure, status="approved", body="Still shown after closing.")
-    procedure.accept_messages = False
-    procedure.save_revision().publish()
+def test_messages_closed_by_the_page_switch_show_a_note_and_refuse_posts_with_403(client, procedure_a):
+    PatientMessageFactory(page=procedure_a, status="approved", body="Still shown after closing.")
+    procedure_a.accept_messages = False
+    procedure_a.save_revision().publish()
 
-    page_html = view(client, procedure).content.decode()
-    response = send(client, procedure)
+    page_html = view(client, procedure_a).content.decode()
+    response = send(client, procedure_a)
 
     assert "Still shown after closing." in page_html
     assert "This page is no longer taking new messages." in page_html
@@ -55,16 +52,16 @@ def test_messages_closed_by_the_page_switch_show_a_note_and_refuse_posts_with_40
 
 @pytest.mark.parametrize("age_in_days, is_open", [(29, True), (31, False)])
 def test_messages_close_the_clinics_number_of_days_after_first_publication(
-    client, clinic_a, procedure, age_in_days, is_open
+    client, clinic_a, procedure_a, age_in_days, is_open
 ):
     clinic_a.settings.messages_close_after_days = 30
     clinic_a.settings.save()
-    type(procedure).objects.filter(pk=procedure.pk).update(
+    type(procedure_a).objects.filter(pk=procedure_a.pk).update(
         first_published_at=timezone.now() - datetime.timedelta(days=age_in_days)
     )
 
-    page_html = view(client, procedure).content.decode()
-    response = send(client, procedure)
+    page_html = view(client, procedure_a).content.decode()
+    response = send(client, procedure_a)
 
     assert ('name="message"' in page_html) is is_open
     assert ("no longer taking new messages" in page_html) is not is_open
@@ -75,39 +72,18 @@ def test_messages_close_the_clinics_number_of_days_after_first_publication(
 # --- Spam traps: kept as spam, never shown, never announced ---------------------------------------------------------
 
 
-def test_a_filled_honeypot_stores_spam_shows_the_usual_confirmation_and_sends_no_email(
-    client, send_committed, procedure
-):
-    response = send_committed(procedure, message_data(procedure, **{"hp-website": "http://spam.example"}))
-
-    assert response.status_code == 302
-    assert response["Location"] == "/facet-joint-injections/messages/thanks/"
-    message = PatientMessage.objects.get()
-    assert message.status == Status.SPAM
-    assert message.flag_list == [rules.FLAG_HONEYPOT]
-    assert not mail.outbox
-    assert "The injection helped a lot" not in view(client, procedure).content.decode()
+# The honeypot and the time trap are checked for this form and the contact form in tests/test_spam_traps.py.
 
 
-def test_a_form_sent_too_fast_stores_spam_flagged_by_the_time_trap(send_committed, procedure):
-    response = send_committed(procedure, message_data(procedure, **{"form-token": token_for(procedure, 0)}))
-
-    assert response.status_code == 302
-    message = PatientMessage.objects.get()
-    assert message.status == Status.SPAM
-    assert message.flag_list == [rules.FLAG_TIME_TRAP]
-    assert not mail.outbox
-
-
-def test_the_clinics_spam_words_and_link_limit_apply(send_committed, clinic_a, procedure, settings):
+def test_the_clinics_spam_words_and_link_limit_apply(send_committed, clinic_a, procedure_a, settings):
     settings.PATIENT_MESSAGE_RATE_LIMIT_SECONDS = 0
     clinic_a.settings.message_disallowed_words = "casino"
     clinic_a.settings.message_moderation_words = "lawyer"
     clinic_a.settings.save()
 
-    send_committed(procedure, message_data(procedure, message="Best casino in town"))
-    send_committed(procedure, message_data(procedure, message="My lawyer says hello"))
-    send_committed(procedure, message_data(procedure, message="See http://a.example and http://b.example"))
+    send_committed(procedure_a, message_data(procedure_a, message="Best casino in town"))
+    send_committed(procedure_a, message_data(procedure_a, message="My lawyer says hello"))
+    send_committed(procedure_a, message_data(procedure_a, message="See http://a.example and http://b.example"))
 
     by_text = {m.body: m for m in PatientMessage.objects.all()}
     assert by_text["Best casino in town"].status == Status.SPAM
@@ -120,8 +96,8 @@ def test_the_clinics_spam_words_and_link_limit_apply(send_committed, clinic_a, p
 # --- Personal health information: warn, then edit or confirm --------------------------------------------------------
 
 
-def test_personal_health_information_is_not_stored_until_the_patient_confirms(client, procedure):
-    response = send(client, procedure, message_data(procedure, message=PHONE_TEXT))
+def test_personal_health_information_is_not_stored_until_the_patient_confirms(client, procedure_a):
+    response = send(client, procedure_a, message_data(procedure_a, message=PHONE_TEXT))
 
     assert response.status_code == 200
     page_html = response.content.decode()
@@ -137,21 +113,21 @@ def test_personal_health_information_is_not_stored_until_the_patient_confirms(cl
     assert not PatientMessage.objects.exists()
 
 
-def test_an_edited_message_without_health_information_is_stored_without_the_flag(client, procedure):
-    data = message_data(procedure, message=PHONE_TEXT)
-    send(client, procedure, data)
+def test_an_edited_message_without_health_information_is_stored_without_the_flag(client, procedure_a):
+    data = message_data(procedure_a, message=PHONE_TEXT)
+    send(client, procedure_a, data)
 
-    response = send(client, procedure, {**data, "message": "It went well. Please email me about my next one."})
+    response = send(client, procedure_a, {**data, "message": "It went well. Please email me about my next one."})
 
     assert response.status_code == 302
     assert PatientMessage.objects.get().flag_list == []
 
 
-def test_a_confirmed_message_with_health_information_is_stored_pending_and_flagged(client, procedure):
-    data = message_data(procedure, message=PHONE_TEXT)
-    send(client, procedure, data)
+def test_a_confirmed_message_with_health_information_is_stored_pending_and_flagged(client, procedure_a):
+    data = message_data(procedure_a, message=PHONE_TEXT)
+    send(client, procedure_a, data)
 
-    response = send(client, procedure, {**data, "send_anyway": "1"})
+    response = send(client, procedure_a, {**data, "send_anyway": "1"})
 
     assert response.status_code == 302
     message = PatientMessage.objects.get()
@@ -160,10 +136,10 @@ def test_a_confirmed_message_with_health_information_is_stored_pending_and_flagg
     assert message.body == PHONE_TEXT
 
 
-def test_the_warning_names_every_kind_of_health_information_found(client, procedure):
+def test_the_warning_names_every_kind_of_health_information_found(client, procedure_a):
     text = "My date of birth is 02/03/1961, write to me at jane@example.net"
 
-    response = send(client, procedure, message_data(procedure, message=text))
+    response = send(client, procedure_a, message_data(procedure_a, message=text))
 
     assert "seems to contain an email address and a date of birth." in response.content.decode()
 
@@ -171,13 +147,13 @@ def test_the_warning_names_every_kind_of_health_information_found(client, proced
 # --- Urgent symptoms -----------------------------------------------------------------------------------------------
 
 
-def test_an_urgent_message_is_flagged_and_the_confirmation_shows_the_phone_and_emergency_advice(client, procedure):
-    response = send(client, procedure, message_data(procedure, message=URGENT_TEXT))
+def test_an_urgent_message_is_flagged_and_the_confirmation_shows_the_phone_and_emergency_advice(client, procedure_a):
+    response = send(client, procedure_a, message_data(procedure_a, message=URGENT_TEXT))
 
     assert response.status_code == 302
     assert response["Location"] == "/facet-joint-injections/messages/thanks/?urgent=1"
     assert PatientMessage.objects.get().is_urgent
-    confirmation = client.get(response["Location"], HTTP_HOST=host_of(procedure)).content.decode()
+    confirmation = client.get(response["Location"], HTTP_HOST=host_of(procedure_a)).content.decode()
     advice = confirmation.index("Call us now about your symptoms")
     assert advice < confirmation.index("awaiting moderation")  # before anything else
     assert 'Call ASCPM on <a href="tel:5550101111">(555) 010-1111</a>' in confirmation
@@ -185,10 +161,10 @@ def test_an_urgent_message_is_flagged_and_the_confirmation_shows_the_phone_and_e
     assert "fever" not in confirmation and "numbness" not in confirmation
 
 
-def test_urgent_advice_is_shown_at_once_even_when_the_form_comes_back(client, procedure):
+def test_urgent_advice_is_shown_at_once_even_when_the_form_comes_back(client, procedure_a):
     text = URGENT_TEXT + " Call me on 555 123 4567 please"
 
-    response = send(client, procedure, message_data(procedure, message=text))
+    response = send(client, procedure_a, message_data(procedure_a, message=text))
 
     assert response.status_code == 200  # the health-information question
     page_html = response.content.decode()
@@ -200,15 +176,15 @@ def test_urgent_advice_is_shown_at_once_even_when_the_form_comes_back(client, pr
 # --- The moderators' notification ----------------------------------------------------------------------------------
 
 
-def test_the_notification_names_the_page_links_to_the_admin_and_contains_no_patient_data(send_committed, procedure):
-    send_committed(procedure)
+def test_the_notification_names_the_page_links_to_the_admin_and_contains_no_patient_data(send_committed, procedure_a):
+    send_committed(procedure_a)
 
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     message = PatientMessage.objects.get()
     assert email.to == ["staff@ascpm.test"]
-    assert email.subject == 'New patient message on "Facet joint injections" (ASCPM)'
-    assert 'waiting for moderation on the page "Facet joint injections" (ASCPM)' in email.body
+    assert email.subject == 'New patient message on "Alpha facet joint injection" (ASCPM)'
+    assert 'waiting for moderation on the page "Alpha facet joint injection" (ASCPM)' in email.body
     assert f"http://localhost/admin/patient-messages/inspect/{message.pk}/" in email.body
     assert "urgent" not in everything_in(email).lower()
     for value in PATIENT_VALUES:
@@ -216,8 +192,8 @@ def test_the_notification_names_the_page_links_to_the_admin_and_contains_no_pati
     assert "Jane" not in everything_in(email)
 
 
-def test_an_urgent_notification_says_urgent_and_nothing_of_the_symptoms(send_committed, procedure):
-    send_committed(procedure, message_data(procedure, message=URGENT_TEXT))
+def test_an_urgent_notification_says_urgent_and_nothing_of_the_symptoms(send_committed, procedure_a):
+    send_committed(procedure_a, message_data(procedure_a, message=URGENT_TEXT))
 
     email = mail.outbox[0]
     assert email.subject.startswith("Urgent: ")
@@ -226,35 +202,35 @@ def test_an_urgent_notification_says_urgent_and_nothing_of_the_symptoms(send_com
 
 
 def test_the_notification_is_sent_only_once_the_message_is_committed(
-    client, procedure, django_capture_on_commit_callbacks
+    client, procedure_a, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        send(client, procedure)
+        send(client, procedure_a)
 
     assert len(callbacks) == 1
     assert not mail.outbox
 
 
-def test_without_a_notification_address_no_email_is_sent_and_the_message_is_kept(send_committed, clinic_a, procedure):
+def test_without_a_notification_address_no_email_is_sent_and_the_message_is_kept(send_committed, clinic_a, procedure_a):
     clinic_a.settings.notification_email = ""
     clinic_a.settings.save()
 
-    assert send_committed(procedure).status_code == 302
+    assert send_committed(procedure_a).status_code == 302
 
     assert PatientMessage.objects.count() == 1
     assert not mail.outbox
 
 
 @pytest.mark.parametrize("status", ["spam", "approved", "rejected"])
-def test_the_task_announces_only_messages_still_pending(procedure, status):
-    message = PatientMessageFactory(page=procedure, status=status)
+def test_the_task_announces_only_messages_still_pending(procedure_a, status):
+    message = PatientMessageFactory(page=procedure_a, status=status)
 
     assert notify_new_patient_message.enqueue(message.pk).return_value == 0
     assert not mail.outbox
 
 
-def test_the_task_for_a_deleted_message_sends_nothing(procedure):
-    message = PatientMessageFactory(page=procedure)
+def test_the_task_for_a_deleted_message_sends_nothing(procedure_a):
+    message = PatientMessageFactory(page=procedure_a)
     message_id = message.pk
     message.delete()
 
