@@ -3,11 +3,17 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from pages.clinics import branding
+from pages.clinics.references import ClinicBounds, ClinicReferencesFormMixin, ClinicReferencesMixin
 from pages.patient_messages import rules
+
+
+class ClinicSettingsForm(ClinicReferencesFormMixin, WagtailAdminModelForm):
+    """The Clinic settings form: refuses, and never shows, another clinic's logo."""
 
 
 def validate_brand_colour(value):
@@ -18,7 +24,7 @@ def validate_brand_colour(value):
 
 
 @register_setting(icon="site")
-class ClinicSettings(BaseSiteSetting):
+class ClinicSettings(ClinicReferencesMixin, BaseSiteSetting):
     """Contact details and branding of one clinic, edited by that clinic in Settings → Clinic settings."""
 
     display_name = models.CharField(
@@ -108,6 +114,8 @@ class ClinicSettings(BaseSiteSetting):
 
     # One query for the settings and the logo on every page.
     select_related = ["logo"]
+    # The logo is refused, and never shown back, when it is another clinic's (see ClinicReferencesMixin).
+    base_form_class = ClinicSettingsForm
 
     panels = [
         MultiFieldPanel(
@@ -144,6 +152,9 @@ class ClinicSettings(BaseSiteSetting):
 
     def __str__(self):
         return self.display_name or f"Clinic settings #{self.pk}"
+
+    def reference_bounds(self):
+        return ClinicBounds.of_site(self.site_id)
 
     def moderation_rules(self):
         return rules.ModerationRules(

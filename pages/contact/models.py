@@ -10,6 +10,8 @@ from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 from modelcluster.fields import ParentalKey
 from wagtail.admin.mail import send_mail
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -20,6 +22,7 @@ from wagtail.fields import RichTextField
 from pages import antispam
 from pages.clinics.models import ClinicSettings
 from pages.content.blocks import PARAGRAPH_FEATURES
+from pages.content.references import ClinicFormPageForm, PageReferencesMixin
 
 # Settings prefix of the contact form's spam thresholds (CONTACT_RATE_LIMIT_SECONDS etc., see pages/antispam.py).
 SPAM_SETTINGS_PREFIX = "CONTACT"
@@ -46,8 +49,11 @@ class ContactFormField(AbstractFormField):
         verbose_name = "contact form field"
 
 
-class ContactPage(AbstractEmailForm):
+class ContactPage(PageReferencesMixin, AbstractEmailForm):
     """A contact form. Submissions are stored for the clinic's staff; the email only says that one arrived."""
+
+    # Wagtail's form-page form (it checks the form fields) with the clinic's reference rule (PageReferencesMixin).
+    base_form_class = ClinicFormPageForm
 
     intro = RichTextField(
         "introduction",
@@ -126,6 +132,8 @@ class ContactPage(AbstractEmailForm):
                 field.widget.attrs.setdefault("autocomplete", token)
         return form
 
+    # What a patient typed stays out of error reports (serve is a method, not a view, hence the wrapper).
+    @method_decorator(sensitive_post_parameters())
     def serve(self, request, *args, **kwargs):
         if request.method == "POST":
             response = self.serve_submission(request, *args, **kwargs)

@@ -6,9 +6,10 @@ from wagtail.models import Page
 
 from pages.contact.models import ContactPage
 from pages.content.procedures import ProcedurePage
+from pages.content.references import PageReferencesMixin
 
 
-class ClinicHomePage(Page):
+class ClinicHomePage(PageReferencesMixin, Page):
     """The root page of one clinic's website; every page the clinic publishes lives below it."""
 
     introduction = models.TextField(

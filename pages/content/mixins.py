@@ -1,4 +1,4 @@
-"""Behaviour shared by clinical pages (procedures and recovery guidance)."""
+"""Behaviour shared by clinical pages (procedures and recovery guidance): medical review and reading grade."""
 
 import datetime
 

@@ -12,10 +12,11 @@ from pages.content.blocks import PARAGRAPH_FEATURES, ContentStreamBlock, FAQStre
 from pages.content.mixins import MedicalReviewMixin, PatientTextMixin
 from pages.content.panels import ReadingGradePanel
 from pages.content.recovery import RecoveryGuidancePage
+from pages.content.references import PageReferencesMixin
 from pages.patient_messages.page import PatientMessagesMixin
 
 
-class ProcedurePage(MedicalReviewMixin, PatientMessagesMixin, PatientTextMixin, Page):
+class ProcedurePage(PageReferencesMixin, MedicalReviewMixin, PatientMessagesMixin, PatientTextMixin, Page):
     """One procedure a clinic offers, e.g. facet joint injections, explained for patients."""
 
     # schema.org MedicalProcedureType values.

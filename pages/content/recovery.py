@@ -11,10 +11,11 @@ from pages.content import schema
 from pages.content.blocks import PARAGRAPH_FEATURES, ContentStreamBlock, TimelineStreamBlock
 from pages.content.mixins import MedicalReviewMixin, PatientTextMixin
 from pages.content.panels import ReadingGradePanel
+from pages.content.references import PageReferencesMixin
 from pages.patient_messages.page import PatientMessagesMixin
 
 
-class RecoveryGuidancePage(MedicalReviewMixin, PatientMessagesMixin, PatientTextMixin, Page):
+class RecoveryGuidancePage(PageReferencesMixin, MedicalReviewMixin, PatientMessagesMixin, PatientTextMixin, Page):
     """After-care for one procedure ("What to expect after ..."), printable as a one- or two-page sheet."""
 
     summary = models.TextField(
