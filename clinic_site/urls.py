@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from pages.isolation import public as isolation_public
 from pages.isolation import urls as isolation_urls
 from pages.public import views as public
 
@@ -16,6 +17,8 @@ urlpatterns = [
     # Ahead of Wagtail's admin, at the same prefix: the clinic-isolation seals (pages/isolation/urls.py).
     path("admin/", include(isolation_urls)),
     path("admin/", include(wagtailadmin_urls)),
+    # Ahead of Wagtail's document and page URLs: documents and password forms on their own clinic's host only.
+    path("", include(isolation_public)),
     path("documents/", include(wagtaildocs_urls)),
 ]
 

@@ -10,7 +10,9 @@ from wagtail.models.sites import get_site_for_hostname
 
 logger = logging.getLogger(__name__)
 
-# Paths a platform host (one that is not a clinic, e.g. the admin's own hostname) may serve.
+# Paths a platform host (one that is not a clinic, e.g. the admin's own hostname) may serve. Documents are served
+# there to signed-in network admins only (isolation/public.py: the user is not known yet at this point); Django
+# routes /media/ only with DEBUG.
 PLATFORM_PATH_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/")
 # Load balancers probe by IP address; the answer names no clinic, so any host may ask.
 ANY_HOST_PATHS = ("/healthz/",)

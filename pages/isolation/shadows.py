@@ -54,10 +54,15 @@ def admin_view(view):
     return update_wrapper(never_cache(display_custom_404(require_admin_access(view))), view)
 
 
+def wagtail_match(admin_path):
+    """Wagtail's own ResolverMatch for `admin_path` (relative to /admin/): its view, decorators and all."""
+    # get_resolver() roots a URLconf at "/", as the project root is.
+    return get_resolver("wagtail.admin.urls").resolve(f"/{admin_path}")
+
+
 def wagtail_view(request, admin_path):
     """Answer with Wagtail's own view for `admin_path` (relative to /admin/), decorators and all."""
-    # get_resolver() roots a URLconf at "/", as the project root is.
-    match = get_resolver("wagtail.admin.urls").resolve(f"/{admin_path}")
+    match = wagtail_match(admin_path)
     return match.func(request, *match.args, **match.kwargs)
 
 
@@ -69,15 +74,11 @@ def network_admin_only(request, admin_path):
     return wagtail_view(request, admin_path)
 
 
-# Admin URLs that show a page they are given without checking that the user may see it. Each regex's named groups
-# (and, for chosen-multiple, the ?id= values) must be pages of the user's clinics; otherwise 404, as for a page that
-# does not exist. The view behind the URL is Wagtail's own, unchanged.
-OWN_PAGES_ONLY = (
-    r"choose-page/(?P<parent_page_id>\d+)/",
-    r"choose-page/chosen-multiple/",
-    r"pages/(?P<page_to_move_id>\d+)/move/(?P<destination_id>\d+)/confirm/",
-    r"pages/workflow/confirm_cancellation/(?P<page_id>\d+)/",
-)
+# Admin URLs that show the pages named in their query string (?id=...) without checking that the user may see them:
+# each must be a page of the user's clinics; otherwise 404, as for a page that does not exist. Page ids in a URL's
+# path (the chooser's parent, the move confirmation, the workflow cancellation, ...) are sealed by ids.py. The view
+# behind the URL is Wagtail's own, unchanged.
+OWN_PAGES_ONLY = (r"choose-page/chosen-multiple/",)
 
 
 def all_in(queryset, ids):
@@ -93,8 +94,9 @@ def page_ids_in(request, ids):
 
 
 def own_pages_only(request, admin_path, **page_ids):
+    """Refuse pages outside the user's clinics, then hand over to Wagtail. urls.py puts it behind `admin_view`, so a
+    refusal is the admin's own 404 page, as for a page that does not exist, and signed-out visitors log in first."""
     ids = list(page_ids.values()) + request.GET.getlist("id")
-    staff = request.user.is_authenticated and not request.user.is_superuser
-    if staff and not page_ids_in(request, ids):
+    if not request.user.is_superuser and not page_ids_in(request, ids):
         raise Http404
     return wagtail_view(request, admin_path)

@@ -9,7 +9,7 @@ import re
 
 from django.urls import path, re_path
 
-from pages.isolation import bulk, filters, shadows, tags
+from pages.isolation import bulk, filters, ids, shadows, tags
 
 urlpatterns = [
     # Endpoints that would list every clinic's objects: network admins only.
@@ -17,13 +17,18 @@ urlpatterns = [
         re_path(rf"^(?P<admin_path>{re.escape(prefix)}.*)$", shadows.network_admin_only)
         for prefix in shadows.NETWORK_ADMIN_ONLY_PREFIXES
     ],
-    # Views that show any page they are given: only the user's own clinics' pages.
-    *[re_path(rf"^(?P<admin_path>{pattern})$", shadows.own_pages_only) for pattern in shadows.OWN_PAGES_ONLY],
+    # The page chooser's chosen-multiple shows any page in ?id=: only the user's own clinics' pages.
+    *[
+        re_path(rf"^(?P<admin_path>{pattern})$", shadows.admin_view(shadows.own_pages_only))
+        for pattern in shadows.OWN_PAGES_ONLY
+    ],
     # Bulk-action confirmations: the selection must be of the user's clinics; "select all" is narrowed to them.
     re_path(
         r"^(?P<admin_path>bulk/(?P<app_label>[^/]+)/(?P<model_name>[^/]+)/(?P<action>[^/]+)/)$",
         bulk.own_clinics_only,
     ),
+    # Every admin URL naming a page, image or document: another clinic's answers "not found", as a missing one does.
+    *ids.urlpatterns(),
     # Tag filters and the tag autocomplete: the user's own clinics' tags only.
     path("images/", shadows.admin_view(tags.ClinicImageIndexView.as_view())),
     path("images/results/", shadows.admin_view(tags.ClinicImageIndexView.as_view(results_only=True))),

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
+from tests.isolation.patterns import wagtail_match
 from tests.isolation.responses import response_bytes
 
 LINK = re.compile(r"""["'](/admin/[^"'\s<>\\]*)""")
@@ -32,7 +33,7 @@ def crawl(checker, start="/admin/", limit=300):
     while queue and len(visited) < limit:
         url = queue.popleft()
         try:
-            match = resolve(urlsplit(url).path)
+            match = wagtail_match(resolve(urlsplit(url).path))
         except Resolver404:
             continue
         name = match.view_name
