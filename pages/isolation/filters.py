@@ -14,7 +14,8 @@ on those pages). Network admins see Wagtail's choices unchanged.
   filters' querysets on PageFilterSet are wrapped once, at start-up (`narrow_page_listing_filters`).
 - The reports are plain views: subclasses with narrowed filtersets answer their URLs (see urls.py).
 - The page privacy form offers the user's clinics' groups only ("Private, accessible to users in specific
-  groups"): its view class is set on Wagtail's page viewset (wagtail_hooks.py).
+  groups"), and names the "logged-in users" option for the clinic's staff it admits (privacy.py): its view class
+  is set on Wagtail's page viewset (wagtail_hooks.py).
 - The page-types usage report counts and names pages across every site by design; it is for network admins only.
 """
 
@@ -31,9 +32,18 @@ from wagtail.admin.views.reports.workflows import (
     WorkflowTasksView,
     WorkflowView,
 )
-from wagtail.models import GroupPagePermission, GroupSitePermission, PageLogEntry, Task, Workflow, WorkflowState
+from wagtail.models import (
+    GroupPagePermission,
+    GroupSitePermission,
+    PageLogEntry,
+    PageViewRestriction,
+    Task,
+    Workflow,
+    WorkflowState,
+)
 
 from pages.clinics.scope import ClinicScope
+from pages.isolation.privacy import LOGIN_RESTRICTION_LABEL
 
 User = get_user_model()
 
@@ -170,10 +180,16 @@ class ClinicLockedPagesView(LockedPagesView):
 
 
 class ClinicSetPrivacyView(SetPrivacyView):
-    """Page privacy: "specific groups" lists the user's clinics' groups (and any already chosen), not everyone's."""
+    """Page privacy: "specific groups" lists the user's clinics' groups (and any already chosen), not everyone's;
+    "logged-in users" is named for what it admits here, the clinic's own staff (privacy.py enforces it)."""
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
+        # Relabelled in the form only: the model's choices are Wagtail's, and changing them would need a migration.
+        form.fields["restriction_type"].choices = [
+            (value, LOGIN_RESTRICTION_LABEL if value == PageViewRestriction.LOGIN else label)
+            for value, label in form.fields["restriction_type"].choices
+        ]
         if "groups" in form.fields and not self.request.user.is_superuser:
             chosen = self.restriction.groups.values("pk") if self.restriction else Group.objects.none()
             form.fields["groups"].queryset = Group.objects.filter(

@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.pages import base_page_viewset
 from wagtail.images.views.chooser import viewset as image_chooser_viewset
 
-from pages.isolation import filters, shadows, tags
+from pages.isolation import exports, filters, privacy, shadows, tags
 
 # Wagtail's page chooser lists every site's pages; staff choose only within their own clinics.
 hooks.register("construct_page_chooser_queryset", shadows.page_chooser_queryset)
@@ -28,3 +28,10 @@ def hide_network_reports(request, menu_items):
     """The page-types usage report spans every clinic: network admins only (filters.py)."""
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+# Page privacy "signed in" admits the page's own clinic's staff, not every account of the install (privacy.py).
+hooks.register("before_serve_page", privacy.refuse_other_clinics_staff)
+
+# No CSV cell of any admin export can run as a spreadsheet formula (exports.py).
+exports.guard_spreadsheet_exports()

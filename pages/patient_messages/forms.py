@@ -27,11 +27,6 @@ NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # The two traps that mark a message as spam instead of refusing it.
 BOT_FLAGS = {antispam.HONEYPOT: rules.FLAG_HONEYPOT, antispam.TOO_FAST: rules.FLAG_TIME_TRAP}
 
-DUPLICATE_MESSAGE = (
-    "You already sent this message on this page, so it was not sent again. The clinic will read it before it is "
-    "published. If you want to add something, change your message and send it again."
-)
-
 
 def form_purpose(page_pk, token=None):
     """The time-trap purpose of one rendering of the form on page `page_pk`: the page and a random nonce.

@@ -3,10 +3,16 @@
 `receive(page, request)` answers with an `Outcome` and never with an HTTP response: the page (page.py) turns the
 outcome into one. Each rule is one named step that either lets the message through or says why not; a patient
 whose message is refused always gets back the form with everything they typed.
+
+No answer may depend on what an email address sent before: anyone can type anyone's address, and approved
+messages are public, so such an answer would confirm who wrote one. The two rules that read the address's history
+(the email flood limit and the duplicate rule) answer as if the message had been accepted, and the duplicate rule
+runs last, so that every refusal before it is the one a new message would get. What a sender can tell apart
+depends only on what they sent themselves: their text, their form, their own internet connection.
 """
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,7 +22,7 @@ from django.utils import timezone
 from pages import antispam
 from pages.clinics.models import ClinicSettings
 from pages.patient_messages import flood, rules
-from pages.patient_messages.forms import DUPLICATE_MESSAGE, PatientMessageForm
+from pages.patient_messages.forms import PatientMessageForm
 from pages.patient_messages.models import MAX_BODY_LENGTH, PatientMessage, Status
 
 # Set while a form's message is being stored, so two requests carrying the same form cannot both store it.
@@ -28,7 +34,7 @@ class Result(enum.Enum):
     ALREADY_SENT = "already sent"  # the same form again: a reload, the back button or a double click
     CLOSED = "closed"
     INVALID = "invalid"
-    DUPLICATE = "duplicate"
+    DUPLICATE = "duplicate"  # already stored from this address: answered as sent, not stored twice
     HEALTH_QUESTION = "health question"  # not an error: the patient edits the text or confirms it
     TOO_SOON = "too soon"
 
@@ -47,7 +53,7 @@ class Outcome:
     @property
     def sent(self):
         """Whether the patient may be thanked: the message is stored, or was already."""
-        return self.result in (Result.STORED, Result.ALREADY_SENT)
+        return self.result in (Result.STORED, Result.ALREADY_SENT, Result.DUPLICATE)
 
 
 @dataclass
@@ -57,6 +63,8 @@ class Submission:
     page: object
     request: object
     form: PatientMessageForm
+    # Spam flags set by the steps (the email flood limit) on top of the form's own traps.
+    held_flags: list = field(default_factory=list)
 
     @property
     def body(self):
@@ -88,7 +96,10 @@ def receive(page, request):
     if not form.is_valid():
         return Outcome(Result.INVALID, form=form)
     submission = Submission(page, request, form)
-    for step in (already_sent, duplicate, health_question, flood_limit, claim_form):
+    # The order is part of the privacy rule above: every step before `duplicate` reads only what the sender sent
+    # (and takes the same flood slots for a duplicate as for a new message), so a duplicate is refused or thanked
+    # exactly when a new message would be.
+    for step in (already_sent, health_question, flood_limit, claim_form, duplicate):
         outcome = step(submission)
         if outcome is not None:
             return outcome
@@ -109,16 +120,6 @@ def already_sent(submission):
     return None
 
 
-def duplicate(submission):
-    """The same text from the same address on the same page, in a new form: said, not stored twice."""
-    if PatientMessage.objects.filter(
-        author_email=submission.email, page_id=submission.page.pk, body=submission.body
-    ).exists():
-        submission.form.add_error("message", DUPLICATE_MESSAGE)
-        return Outcome(Result.DUPLICATE, form=submission.form)
-    return None
-
-
 def health_question(submission):
     """Personal health details in a public message: asked about once; a confirmed message is flagged."""
     health_info = rules.health_info_found(submission.body)
@@ -128,16 +129,22 @@ def health_question(submission):
 
 
 def flood_limit(submission):
-    """Too soon after another message from the same address or email.
+    """Too soon after another message from the same internet connection, or with the same email address.
 
-    Only a message about to be stored takes a flood slot: correcting a mistake does not hold anyone up.
+    Only a message about to be stored takes a flood slot: correcting a mistake does not hold anyone up. The
+    connection's limit is said (429, "please slow down"): the sender knows what their own connection sent. The
+    email's limit is not: saying it would tell anyone who types an address that it sent a message a moment ago.
+    Such a message is thanked like any other and kept as spam, flagged "Sent too fast", for a moderator to look at
+    and without a notification; a flood through many connections under one address pages nobody.
     """
     policy = submission.form.spam_policy
     problem = flood.flood_problem(cache, ip=submission.ip, email=submission.email, policy=policy)
     if problem is None:
         return None
-    field = "email" if problem == flood.FLOOD_BY_EMAIL else None
-    submission.form.add_error(field, flood.flood_message(problem, policy))
+    if problem == flood.FLOOD_BY_EMAIL:
+        submission.held_flags.append(rules.FLAG_TIME_TRAP)
+        return None
+    submission.form.add_error(None, flood.flood_message(problem, policy))
     return Outcome(Result.TOO_SOON, form=submission.form, retry_after=policy.rate_limit_seconds)
 
 
@@ -148,6 +155,20 @@ def claim_form(submission):
     timeout = submission.form.spam_policy.max_age + 60
     if token_hash and not cache.add(FORM_TOKEN_CLAIM_KEY.format(token_hash), 1, timeout=timeout):
         return Outcome(Result.ALREADY_SENT, urgent=submission.urgent)
+    return None
+
+
+def duplicate(submission):
+    """The same text from the same address on the same page, in a new form: thanked, not stored twice.
+
+    Thanked rather than told: "you already sent this" would confirm to anyone who types an approved message and a
+    guessed address that the address wrote it. The form's token stays claimed, so sending that form again is
+    "already sent" too.
+    """
+    if PatientMessage.objects.filter(
+        author_email=submission.email, page_id=submission.page.pk, body=submission.body
+    ).exists():
+        return Outcome(Result.DUPLICATE, urgent=submission.urgent)
     return None
 
 
@@ -162,7 +183,7 @@ def store(submission):
         form.cleaned_data["name"],
         submission.email,
         clinic.moderation_rules(),
-        bot_flags=form.bot_flags,
+        bot_flags=form.bot_flags + submission.held_flags,
     )
     status = Status.SPAM if decision.is_spam else Status.PENDING
     try:

@@ -23,19 +23,10 @@ from pages.review.queries import (
     page_relation,
     pages_due_for_review,
 )
+from pages.security import neutralise_spreadsheet_formula
 
 REPORT_URL_NAME = "pages_clinical_review_report"
 REPORT_RESULTS_URL_NAME = "pages_clinical_review_report_results"
-
-
-def neutralise_spreadsheet_formula(value):
-    """Stop a title such as '=HYPERLINK(...)' running as a formula when the CSV is opened in a spreadsheet.
-
-    Wagtail guards its XLSX export against formulas but writes CSV cells as they are.
-    """
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
 
 
 class ClinicalReviewFilterSet(WagtailFilterSet):
