@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -33,14 +34,17 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def env_int(name, default):
+def env_int(name, default, minimum=None):
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from exc
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more, not {number}.")
+    return number
 
 
 # Django's own weakness rules (system check security.W009), enforced at start-up instead of as a warning.
@@ -96,6 +100,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -108,12 +113,15 @@ MIDDLEWARE = [
     # First, so that no other code sees a Host that belongs to no clinic.
     "pages.clinics.hosts.ClinicHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: it logs out idle sessions and says why on the login page.
+    "pages.security.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its "too many attempts" response.
@@ -125,19 +133,48 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Failed staff logins: after LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is locked
-# out for LOGIN_LOCKOUT_MINUTES (HTTP 429). Failed attempts are recorded in the database.
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failed staff logins (django-axes, recorded in the database). Three counts, each with its own limit: one username
+# from one address (someone who forgot their password), one username from any address (guessing spread over many
+# addresses) and one address for any username (one machine trying many accounts). Reaching any limit refuses
+# logins for that username, address or pair with HTTP 429 for LOGIN_LOCKOUT_MINUTES.
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+LOGIN_FAILURE_LIMITS = [
+    (["username", "ip_address"], env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)),
+    ("username", env_int("LOGIN_FAILURE_LIMIT_PER_USERNAME", 10, minimum=1)),
+    ("ip_address", env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20, minimum=1)),
+]
+AXES_LOCKOUT_PARAMETERS = [parameter for parameter, _limit in LOGIN_FAILURE_LIMITS]
+# Axes compares its counts with one number; pages.security.LoginThrottleHandler gives each count its own limit.
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMITS[0][1]
+AXES_HANDLER = "pages.security.LoginThrottleHandler"
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# Anyone can lock a username by typing wrong passwords for it, so a lockout must end on its own: attempts during
+# a lockout are refused without being counted, so they cannot stretch it. The handler's reset on success clears
+# only the successful username-and-address pair, never other addresses' failures.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "pages.security.login_client_ip"
-AXES_LOCKOUT_TEMPLATE = "account_locked.html"
+AXES_LOCKOUT_CALLABLE = "pages.security.lockout_response"
 AXES_VERBOSE = False
 
-# Staff sessions end after SESSION_IDLE_MINUTES without a request (each request renews the cookie).
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Staff sessions end after SESSION_IDLE_MINUTES without an action by the person: pages.security.IdleSessionMiddleware
+# records each real request in the session and ignores the admin's background pings. The session is saved only
+# when it changes, so a ping does not push back its stored expiry (SESSION_COOKIE_AGE, as long) either.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = False
+
+# Password-reset emails: at most PASSWORD_RESET_LIMIT_PER_ADDRESS requests from one address and
+# PASSWORD_RESET_LIMIT_PER_EMAIL for one email address in PASSWORD_RESET_WINDOW_MINUTES, counted in the cache.
+# Past a limit the page answers as usual and no email is sent (pages.security.ThrottledPasswordResetForm).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 5, minimum=1)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 3, minimum=1)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60, minimum=1)
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "pages.security.ThrottledPasswordResetForm"
+
+# Error reports (emails to ADMINS, logs) show no POST values at all: patients' names, emails and messages, and
+# staff email addresses, stay out of them whatever view failed.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "pages.security.NoPostDataExceptionReporterFilter"
 
 ROOT_URLCONF = "clinic_site.urls"
 
@@ -228,9 +265,49 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page may be framed. The admin's preview panel is an iframe of the admin's own preview views, which Wagtail
+# answers with SAMEORIGIN itself (wagtail.utils.decorators.xframe_options_sameorigin_override).
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+
+def content_security_policies(report_only, report_uri=""):
+    """(CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY) for django-csp: one policy, enforced or only
+    reported (to `report_uri` when given, and in the browser's console).
+
+    Patient pages load everything from their own host and use no inline script, event handler or style attribute.
+    The one inline <style>, the clinic's brand colours in base.html, carries the response's nonce. JSON-LD
+    (<script type="application/ld+json">) is a data block the browser never runs, so script-src does not apply to
+    it and search engines still read it.
+
+    The admin (/admin/, clinic_site/urls.py) is left out: Wagtail's own templates use inline scripts (inline
+    panels, date pickers) and style attributes, so a policy it works under needs 'unsafe-inline' and would stop
+    little; it is behind a login and X-Frame-Options keeps it out of frames. Documents and images keep the stricter
+    "default-src 'none'" Wagtail sets on them.
+    """
+    directives = {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+    if report_uri:
+        directives["report-uri"] = [report_uri]
+    policy = {"EXCLUDE_URL_PREFIXES": ["/admin/"], "DIRECTIVES": directives}
+    return (None, policy) if report_only else (policy, None)
+
+
+# Not settings of their own: django-csp reads any CSP_* setting as an outdated configuration (check csp.E001).
+CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_policies(
+    env_bool("CSP_REPORT_ONLY", False), os.environ.get("CSP_REPORT_URI", "")
+)
 
 # Demo accounts and content may only be loaded where a settings module explicitly allows it.
 ALLOW_DEMO_DATA = False

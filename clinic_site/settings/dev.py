@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import PLATFORM_HOSTS
+from .base import PLATFORM_HOSTS, content_security_policies, env_bool
 
 DEBUG = True
 # A public, throw-away key: dev data is not worth protecting and production refuses keys like this one.
@@ -11,3 +11,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-dev-only-key-never
 PLATFORM_HOSTS = PLATFORM_HOSTS or ["localhost", "127.0.0.1"]
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 ALLOW_DEMO_DATA = True
+# The public pages' Content-Security-Policy is only reported here (in the browser console), not enforced: tools
+# that inject inline scripts into the page, such as the browser tests' accessibility checker, keep working.
+# CSP_REPORT_ONLY=false enforces it, as production does.
+CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_policies(
+    env_bool("CSP_REPORT_ONLY", True), os.environ.get("CSP_REPORT_URI", "")
+)

@@ -6,6 +6,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
@@ -21,7 +23,6 @@ FORM_ANCHOR = "leave-a-message"
 REFUSAL_STATUS = {
     submission.Result.CLOSED: 403,
     submission.Result.INVALID: 400,
-    submission.Result.DUPLICATE: 409,
     submission.Result.HEALTH_QUESTION: 200,
     submission.Result.TOO_SOON: 429,
 }
@@ -39,8 +40,9 @@ class PatientMessagesMixin(RoutablePageMixin, models.Model):
     Routes (Wagtail's RoutablePageMixin): the page itself lists the approved messages and shows the form; the form
     posts to `messages/`, which stores the message and redirects to `messages/thanks/` (POST/redirect/GET), or
     shows the page again with everything the patient typed and why it was not sent: 400 invalid, 403 closed,
-    409 duplicate, 429 too soon after another message; 200 with a question when it looks like personal health
-    information. The rules themselves are pure functions in pages/rules.py.
+    429 too soon after another message from the same connection; 200 with a question when it looks like personal
+    health information. A message the sender already sent is thanked like a new one (submission.py says why).
+    The rules themselves are pure functions in pages/patient_messages/rules.py.
     """
 
     accept_messages = models.BooleanField(
@@ -128,6 +130,8 @@ class PatientMessagesMixin(RoutablePageMixin, models.Model):
     # --- Receiving a message ------------------------------------------------------------------------------------
 
     @path("messages/", name="patient_message_submit")
+    # A patient's name, email and message stay out of error reports (a page route is a method, hence the wrapper).
+    @method_decorator(sensitive_post_parameters())
     def submit_patient_message(self, request):
         if request.method != "POST":
             # Someone followed or reloaded the form's address: take them to the form.

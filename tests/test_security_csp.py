@@ -1,0 +1,220 @@
+"""Every public page carries a Content-Security-Policy that allows no inline script and no inline style but the
+nonce'd brand colours; JSON-LD still reaches search engines; the admin has no policy; report-only is a switch."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from wagtail.documents.models import Document
+
+from clinic_site.settings.base import content_security_policies
+from tests.contact.support import form_data
+from tests.factories import ContactPageFactory, ProcedurePageFactory, RecoveryGuidancePageFactory
+from tests.patient_messages.support import message_data
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+HOST = "ascpm.test"
+
+
+def directives(header):
+    """{'script-src': ["'self'"], ...} from a policy header."""
+    parts = (part.split() for part in header.split(";") if part.strip())
+    return {name: values for name, *values in parts}
+
+
+class InlineCodeFinder(HTMLParser):
+    """Collects what a strict policy would block: event-handler and style attributes, javascript: links, and
+    <script>/<style> elements that neither load a file, hold data (JSON-LD) nor carry `nonce`."""
+
+    def __init__(self, nonce):
+        super().__init__()
+        self.nonce = nonce
+        self.problems = []
+        self.json_ld = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.problems += [f"<{tag} {name}>" for name in attrs if name.startswith("on") or name == "style"]
+        if (attrs.get("href") or "").strip().lower().startswith("javascript:"):
+            self.problems.append(f"<{tag} href=javascript:>")
+        if tag == "script" and attrs.get("type") == "application/ld+json":
+            self.json_ld += 1
+        elif tag == "script" and not attrs.get("src"):
+            self.problems.append("inline <script>")
+        elif tag == "style" and attrs.get("nonce") != self.nonce:
+            self.problems.append("<style> without this response's nonce")
+
+
+def nonce_of(response):
+    match = re.search(r"'nonce-([^']+)'", response.get("Content-Security-Policy", ""))
+    return match and match.group(1)
+
+
+def inline_code(response):
+    finder = InlineCodeFinder(nonce_of(response))
+    finder.feed(response.content.decode())
+    return finder
+
+
+@pytest.fixture
+def site_pages(clinic_a):
+    procedure = ProcedurePageFactory(parent=clinic_a.home_page, slug="facet-joint-injections")
+    return {
+        "home": clinic_a.home_page,
+        "procedure": procedure,
+        "recovery": RecoveryGuidancePageFactory(parent=procedure, slug="after"),
+        "contact": ContactPageFactory(parent=clinic_a.home_page, slug="contact", to_address=""),
+    }
+
+
+@pytest.fixture
+def public_responses(client, site_pages):
+    """A response of every kind of public page: each page type, the forms after a POST, search, 404."""
+
+    def get(path, **extra):
+        return client.get(path, HTTP_HOST=HOST, **extra)
+
+    procedure, contact = site_pages["procedure"], site_pages["contact"]
+    return {
+        **{name: get(page.url) for name, page in site_pages.items()},
+        "contact form with errors": client.post(contact.url, {}, HTTP_HOST=HOST),
+        "contact thanks": client.post(contact.url, form_data(contact), HTTP_HOST=HOST, REMOTE_ADDR="203.0.113.20"),
+        "message thanks": client.post(
+            procedure.url + "messages/",
+            message_data(procedure),
+            HTTP_HOST=HOST,
+            REMOTE_ADDR="203.0.113.21",
+            follow=True,
+        ),
+        "search": get("/search/", data={"q": "injection"}),
+        "not found": get("/no-such-page/"),
+    }
+
+
+def test_every_public_page_forbids_inline_script_and_other_hosts(public_responses):
+    expected = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    for name, response in public_responses.items():
+        assert response.status_code in {200, 404}, name
+        policy = directives(response["Content-Security-Policy"])
+        assert {key: policy.get(key) for key in expected} == expected, name
+        assert policy["style-src"][0] == "'self'", name
+        assert "unsafe" not in response["Content-Security-Policy"], name
+
+
+def test_public_templates_hold_no_code_or_style_the_policy_would_block(public_responses):
+    for name, response in public_responses.items():
+        assert inline_code(response).problems == [], name
+
+
+def test_the_error_and_unknown_host_pages_hold_no_inline_code_either(client, clinic_a):
+    unknown_host = client.get("/", HTTP_HOST="nobody.test")
+    assert unknown_host.status_code == 404
+    assert "No clinic at this address" in unknown_host.content.decode()
+    finder = InlineCodeFinder(nonce=None)
+    finder.feed(unknown_host.content.decode() + render_to_string("500.html") + render_to_string("account_locked.html"))
+    assert finder.problems == []
+
+
+def test_the_brand_colours_are_a_style_element_with_a_fresh_nonce_each_time(client, clinic_a):
+    first, second = (client.get("/", HTTP_HOST=HOST) for _ in range(2))
+    nonce = nonce_of(first)
+    assert nonce and nonce != nonce_of(second)
+    assert f"'nonce-{nonce}'" in directives(first["Content-Security-Policy"])["style-src"]
+    assert f'<style nonce="{nonce}">body {{ --brand: {clinic_a.settings.brand_colour};' in first.content.decode()
+
+
+def test_json_ld_stays_on_the_clinical_pages_under_the_policy(public_responses):
+    """A <script type="application/ld+json"> is a data block: browsers never run it, so script-src does not
+    apply (CSP Level 3 checks a script element only when it is prepared to run). It stays readable for search
+    engines without any 'unsafe-inline'."""
+    for name in ("procedure", "recovery"):
+        response = public_responses[name]
+        assert inline_code(response).json_ld == 1, name
+        payload = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S)
+        assert json.loads(payload.group(1))["@context"] == "https://schema.org"
+        assert directives(response["Content-Security-Policy"])["script-src"] == ["'self'"]
+
+
+def test_the_print_button_works_from_a_script_file(public_responses):
+    page = public_responses["recovery"].content.decode()
+    assert "data-print-button" in page
+    assert re.search(r'<script src="/static/js/print-button\.js[^"]*" defer></script>', page)
+
+
+def test_the_admin_has_no_policy(client, superuser):
+    assert "Content-Security-Policy" not in client.get("/admin/login/")
+    client.force_login(superuser)
+    assert "Content-Security-Policy" not in client.get("/admin/")
+
+
+def test_documents_keep_wagtails_stricter_policy(client, clinic_a):
+    document = Document.objects.create(
+        title="Leaflet", file=ContentFile(b"leaflet", name="leaflet.txt"), collection=clinic_a.collection
+    )
+    response = client.get(document.url, HTTP_HOST=HOST)
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_report_only_mode_sends_the_same_policy_without_enforcing_it(client, clinic_a, settings):
+    settings.CONTENT_SECURITY_POLICY, settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_policies(
+        report_only=True, report_uri="https://reports.example.org/csp"
+    )
+    response = client.get("/", HTTP_HOST=HOST)
+    assert "Content-Security-Policy" not in response
+    policy = directives(response["Content-Security-Policy-Report-Only"])
+    assert policy["script-src"] == ["'self'"]
+    assert policy["report-uri"] == ["https://reports.example.org/csp"]
+
+
+def policies_under(settings_module, **env):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "e, r = s.CONTENT_SECURITY_POLICY, s.CONTENT_SECURITY_POLICY_REPORT_ONLY; "
+            "print(bool(e), bool(r), (e or r)['DIRECTIVES'].get('report-uri'))",
+        ],
+        cwd=PROJECT_ROOT,
+        env={
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "SECRET_KEY": "q7Zr-" + "x9Kp2" * 12,
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_production_enforces_the_policy_unless_told_to_report_only():
+    assert policies_under("clinic_site.settings.production") == ["True", "False", "None"]
+    assert policies_under(
+        "clinic_site.settings.production", CSP_REPORT_ONLY="true", CSP_REPORT_URI="https://reports.example.org/csp"
+    ) == ["False", "True", "['https://reports.example.org/csp']"]
+
+
+def test_development_reports_the_policy_unless_told_to_enforce_it():
+    assert policies_under("clinic_site.settings.dev") == ["False", "True", "None"]
+    assert policies_under("clinic_site.settings.dev", CSP_REPORT_ONLY="false") == ["True", "False", "None"]
