@@ -2,22 +2,31 @@
 
 Wagtail is not multi-tenant: some admin views, filters and reports list every site's objects. Each module here seals
 one family of them, and all ask `pages.clinics.scope.ClinicScope` the same question: which clinics may this user
-work on? Network admins (superusers) see everything. Every seal attaches in one of two places: a hook or view-class
-setting in `wagtail_hooks.py`, or a URL pattern in `urls.py` (relative to the admin root, ahead of Wagtail's admin
-URLs). The private Wagtail parts they rely on are listed, with the version checked, in `wagtail_internals.py`.
+work on? Network admins (superusers) see everything. Every seal attaches in one of three places: a hook or view-class
+setting in `wagtail_hooks.py`; a URL pattern in `urls.py` (relative to the admin root, ahead of Wagtail's admin
+URLs); or, for public documents and password forms, a URL pattern in `public.py` (at the site root, ahead of
+Wagtail's). The model-level rule on references lives with the records it guards (`pages/clinics/references.py`).
+The private Wagtail parts the seals rely on are listed, with the version checked, in `wagtail_internals.py`.
 
 | surface (what vanilla Wagtail shows of other clinics) | mechanism | module | test |
 | --- | --- | --- | --- |
 | page chooser: browsing and search list every page | `construct_page_chooser_queryset` hook | `shadows.page_chooser_queryset` | `tests/isolation/test_isolation.py` |
-| chooser parent, chosen-multiple, move confirmation, workflow cancellation: show any page given | URL shadow: 404 unless every page id is the user's | `shadows.own_pages_only` | `tests/isolation/test_isolation.py` |
+| page chooser's chosen-multiple: shows any page given in `?id=` | URL shadow: the admin's 404 unless every page id is the user's | `shadows.own_pages_only` | `tests/isolation/test_isolation.py` |
+| every admin URL with a page, image or document id (edit, delete, copy, move, history, revisions, previews, workflow actions, chooser parent, form submissions, image and document views): another clinic's id is "no permission", a missing one 404 | URL shadows generated from Wagtail's admin URL patterns by parameter name: the admin's 404 for ids outside the user's clinics, then Wagtail's view | `ids.same_as_missing` | `tests/isolation/test_same_as_missing.py` |
+| copy, move and choose-parent forms: name the posted destination page ("You do not have permission to copy to page ..."), a missing one a server error | the same shadows: the posted page must be one the user knows, for network admins too | `ids.POSTED_PAGE_FIELDS` | `tests/isolation/test_same_as_missing.py` |
+| document downloads and private-document password forms: served on every host | URL shadow ahead of Wagtail's (clinic_site/urls.py): only on the host of the clinic whose collection holds it; platform hosts for network admins only | `public.serve_document`, `public.document_password` | `tests/isolation/test_documents.py`, `tests/isolation/test_public_routes.py` |
+| private-page password form: answers any clinic's page on any host | URL shadow ahead of Wagtail's (clinic_site/urls.py): page and restriction of the host's clinic only | `public.page_password` | `tests/isolation/test_documents.py` |
 | admin API images and documents, workflow task chooser, page-types usage report: span every clinic | URL shadow: network admins only; report hidden from staff menus (`construct_reports_menu`) | `shadows.network_admin_only` | `tests/isolation/test_isolation.py` |
 | bulk-action confirmations (pages, images, documents): name and select any id, "select all" is everything | URL shadow narrowing the selection, then Wagtail's view | `bulk.own_clinics_only` | `tests/isolation/test_bulk.py` |
 | image and document listings' tag filter, image chooser's popular tags, tag autocomplete | Wagtail's views with the tag choices replaced, at Wagtail's paths and as the chooser's view class | `tags` | `tests/isolation/test_tags.py` |
 | explorer and page-type listing filters (site, owner, edited by) | the filters' querysets wrapped once at start-up | `filters.narrow_page_listing_filters` | `tests/isolation/test_isolation.py` |
 | site-history, workflow, workflow-tasks and locked-pages report filters | report view subclasses at Wagtail's paths | `filters.REPORT_VIEWS` | `tests/isolation/test_isolation.py` |
 | page privacy dialog: every group of every clinic | privacy view class on Wagtail's page viewset | `filters.ClinicSetPrivacyView` | `tests/isolation/test_isolation.py` |
+| page privacy "any logged-in users": every clinic's staff see the page | `before_serve_page` hook: other clinics' staff sent to sign in; the dialog's option relabelled | `privacy.refuse_other_clinics_staff` | `tests/isolation/test_privacy.py` |
+| CSV exports (form submissions, reports, listings): cells run as spreadsheet formulas | Wagtail's export mixin wrapped once at start-up | `exports.guard_spreadsheet_exports` | `tests/test_exports.py` |
 | patient messages: every admin view and bulk action | all lookups start from the moderated clinics' messages | `pages/patient_messages/admin/scope.py` | `tests/patient_messages/test_moderation_*.py` |
 | contact-form submissions: offered to page editors of any form | `filter_form_submissions_for_user` hook, moderators only | `pages/contact/admin.py` | `tests/contact/test_contact_admin.py` |
+| chooser and rich-text values (hero image, logo, image blocks, page and document links, embedded images): any clinic's id is saved, previewed and published | model validation (`clean_fields`) reading Wagtail's reference extraction, for every user; admin forms shown again without the refused item; previews of stored revisions refused | `pages/clinics/references.py` (`ClinicReferencesMixin`), `pages/content/references.py` (`PageReferencesMixin`) | `tests/isolation/test_references.py`, `tests/isolation/test_form_values.py` |
 
 Every admin URL Django's resolver knows is also requested with the other clinic's ids, and every listing compared
 with and without the other clinic's content, by the generated matrix (`tests/isolation/test_matrix.py`).

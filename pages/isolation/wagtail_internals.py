@@ -107,6 +107,52 @@ INTERNALS = (
         "the 'awaiting your review' panel is Wagtail's, with its group checks made in one query",
         "pages/review/panels.py",
     ),
+    Internal(
+        "wagtail.admin.views.mixins:SpreadsheetExportMixin.preprocess_field_value",
+        "every CSV data cell of every admin export is neutralised against spreadsheet formulas",
+        "pages/isolation/exports.py",
+    ),
+    Internal(
+        "wagtail.admin.views.mixins:SpreadsheetExportMixin.get_heading",
+        "every export's column headings are neutralised too (an XLSX heading starting with = is a live formula)",
+        "pages/isolation/exports.py",
+    ),
+    Internal(
+        "wagtail.admin.forms.pages:PageViewRestrictionForm",
+        "the privacy dialog's 'any logged-in users' choice is relabelled 'signed-in staff of this clinic'",
+        "pages/isolation/filters.py",
+        source_contains="restriction_type",
+    ),
+    Internal(
+        "wagtail.models.reference_index:ReferenceIndex._extract_references_from_object",
+        "every reference a page or setting holds (foreign keys, blocks, rich text) is checked against its clinic",
+        "pages/clinics/references.py",
+    ),
+    Internal(
+        "wagtail.rich_text.rewriters:FIND_A_TAG",
+        "a refused rich-text link is taken out of a form shown again",
+        "pages/content/references.py",
+    ),
+    Internal(
+        "wagtail.rich_text.rewriters:FIND_EMBED_TAG",
+        "a refused embedded image is taken out of a form shown again",
+        "pages/content/references.py",
+    ),
+    Internal(
+        "wagtail.documents.views.serve:serve",
+        "a document is served by Wagtail's own view once its clinic's host is checked",
+        "pages/isolation/public.py",
+    ),
+    Internal(
+        "wagtail.documents.views.serve:authenticate_with_password",
+        "the password form of a private collection is answered on its clinic's host only",
+        "pages/isolation/public.py",
+    ),
+    Internal(
+        "wagtail.views:authenticate_with_password",
+        "the password form of a private page is answered on its clinic's host only",
+        "pages/isolation/public.py",
+    ),
 )
 
 
