@@ -34,6 +34,7 @@ LAYERS = (
     ("pages/apps.py", 6),
     ("pages/management/**", 6),
     ("pages/antispam.py", 1),
+    ("pages/fields.py", 1),
     ("pages/*/rules.py", 1),
     ("pages/clinics/branding.py", 1),
     ("pages/clinics/roles.py", 1),

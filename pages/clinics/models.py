@@ -9,6 +9,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from pages.clinics import branding
 from pages.clinics.references import ClinicBounds, ClinicReferencesFormMixin, ClinicReferencesMixin
+from pages.fields import line, lines, optional_image
 from pages.patient_messages import rules
 
 
@@ -27,46 +28,38 @@ def validate_brand_colour(value):
 class ClinicSettings(ClinicReferencesMixin, BaseSiteSetting):
     """Contact details and branding of one clinic, edited by that clinic in Settings → Clinic settings."""
 
-    display_name = models.CharField(
+    display_name = line(
         "display name",
+        "The clinic's name as patients see it, e.g. 'Spinal Diagnostics'.",
         max_length=120,
-        help_text="The clinic's name as patients see it, e.g. 'Spinal Diagnostics'.",
+        blank=False,
     )
-    short_description = models.CharField(
+    short_description = line(
         "short description",
+        "A line under the name, e.g. 'Spine and pain care in Springfield'.",
         max_length=255,
-        blank=True,
-        help_text="A line under the name, e.g. 'Spine and pain care in Springfield'.",
     )
-    phone = models.CharField(
+    phone = line(
         "phone number",
+        "The number patients should call, as it should be shown, e.g. '(555) 014-2200'.",
         max_length=40,
-        blank=True,
-        help_text="The number patients should call, as it should be shown, e.g. '(555) 014-2200'.",
     )
-    address = models.TextField(
+    address = lines(
         "address",
-        blank=True,
-        help_text="Postal address, one part per line, e.g. '12 Market Street\\nSpringfield'.",
+        "Postal address, one part per line, e.g. '12 Market Street\\nSpringfield'.",
     )
-    opening_hours = models.TextField(
+    opening_hours = lines(
         "opening hours",
-        blank=True,
-        help_text="One line per day or range, e.g. 'Monday to Friday: 8am to 5pm'.",
+        "One line per day or range, e.g. 'Monday to Friday: 8am to 5pm'.",
     )
     notification_email = models.EmailField(
         "notification email",
         blank=True,
         help_text="Where staff notifications go (never to patients), e.g. 'frontdesk@example.com'.",
     )
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name="logo",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Shown in the header of every page; a wide image about 240 × 80 pixels works best.",
+    logo = optional_image(
+        "logo",
+        "Shown in the header of every page; a wide image about 240 × 80 pixels works best.",
     )
     brand_colour = models.CharField(
         "brand colour",
@@ -94,16 +87,14 @@ class ClinicSettings(ClinicReferencesMixin, BaseSiteSetting):
         help_text="A message with this many links or more is classed as spam (kept for review, never shown). "
         "0 turns this off.",
     )
-    message_moderation_words = models.TextField(
+    message_moderation_words = lines(
         "words that hold a message for a closer look",
-        blank=True,
-        help_text="One word or phrase per line, e.g. 'lawyer'. A message with any of them (in its text, name "
+        "One word or phrase per line, e.g. 'lawyer'. A message with any of them (in its text, name "
         "or email) is flagged for moderators.",
     )
-    message_disallowed_words = models.TextField(
+    message_disallowed_words = lines(
         "words that make a message spam",
-        blank=True,
-        help_text="One word or phrase per line, e.g. 'casino'. A message with any of them is classed as spam.",
+        "One word or phrase per line, e.g. 'casino'. A message with any of them is classed as spam.",
     )
     message_retention_days = models.PositiveIntegerField(
         "keep rejected and spam messages for (days)",

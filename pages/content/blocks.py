@@ -3,8 +3,7 @@
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-# Patient text stays simple: no headings inside paragraphs (HeadingBlock orders them), no embeds.
-PARAGRAPH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+from pages.fields import PARAGRAPH_FEATURES
 
 
 class HeadingBlock(blocks.StructBlock):

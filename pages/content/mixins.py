@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 
 from pages.content.readability import as_sentence, html_to_text, reading_grade, stream_text
+from pages.fields import line
 
 REVIEW_INTERVAL_YEARS = 1
 
@@ -22,16 +23,16 @@ def one_year_after(date):
 class MedicalReviewMixin(models.Model):
     """Who checked a clinical page, when, and when it must be checked again (shown to patients, NHS.UK style)."""
 
-    reviewer_name = models.CharField(
+    reviewer_name = line(
         "reviewed by",
+        "The clinician who checked this page, e.g. 'Dr Maria Alvarez'.",
         max_length=120,
-        help_text="The clinician who checked this page, e.g. 'Dr Maria Alvarez'.",
+        blank=False,
     )
-    reviewer_credentials = models.CharField(
+    reviewer_credentials = line(
         "reviewer credentials",
+        "Their qualifications and role, e.g. 'MD, board-certified in pain medicine'.",
         max_length=160,
-        blank=True,
-        help_text="Their qualifications and role, e.g. 'MD, board-certified in pain medicine'.",
     )
     last_reviewed = models.DateField(
         "last reviewed",

@@ -2,17 +2,17 @@
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from pages.clinics.models import ClinicSettings
 from pages.content import schema
-from pages.content.blocks import PARAGRAPH_FEATURES, ContentStreamBlock, FAQStreamBlock, StepStreamBlock
+from pages.content.blocks import ContentStreamBlock, FAQStreamBlock, StepStreamBlock
 from pages.content.mixins import MedicalReviewMixin, PatientTextMixin
 from pages.content.panels import ReadingGradePanel
 from pages.content.recovery import RecoveryGuidancePage
 from pages.content.references import PageReferencesMixin
+from pages.fields import line, optional_image, paragraphs, stream_of
 from pages.patient_messages.page import PatientMessagesMixin
 
 
@@ -32,76 +32,58 @@ class ProcedurePage(PageReferencesMixin, MedicalReviewMixin, PatientMessagesMixi
         help_text="Two or three plain sentences shown at the top and in search results, e.g. 'A facet joint "
         "injection puts medicine into a small joint in your spine to ease back or neck pain.'",
     )
-    hero_image = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name="hero image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Optional picture at the top of the page. It is decorative: the text must make sense without it.",
+    hero_image = optional_image(
+        "hero image",
+        "Optional picture at the top of the page. It is decorative: the text must make sense without it.",
     )
-    what_it_is = RichTextField(
+    what_it_is = paragraphs(
         "what it is and what it treats",
-        features=PARAGRAPH_FEATURES,
-        help_text="What the procedure is and which pain or condition it helps.",
+        "What the procedure is and which pain or condition it helps.",
     )
-    how_it_works = RichTextField(
+    how_it_works = paragraphs(
         "how it works",
-        features=PARAGRAPH_FEATURES,
-        help_text="The medicines used (e.g. a numbing medicine and a steroid) and how the doctor guides the needle "
+        "The medicines used (e.g. a numbing medicine and a steroid) and how the doctor guides the needle "
         "(e.g. live X-ray, called fluoroscopy).",
     )
-    benefits = RichTextField(
+    benefits = paragraphs(
         "benefits",
-        features=PARAGRAPH_FEATURES,
-        help_text="What patients can hope for, e.g. less pain and easier movement.",
+        "What patients can hope for, e.g. less pain and easier movement.",
     )
-    relief_duration = models.CharField(
+    relief_duration = line(
         "how long relief lasts",
-        max_length=200,
-        blank=True,
-        help_text="e.g. 'Several weeks to several months; it is different for everyone.'",
+        "e.g. 'Several weeks to several months; it is different for everyone.'",
     )
-    preparation = RichTextField(
+    preparation = paragraphs(
         "preparing for the procedure",
-        features=PARAGRAPH_FEATURES,
-        help_text="What to do before the day, e.g. medicines to pause, eating, bringing a driver.",
+        "What to do before the day, e.g. medicines to pause, eating, bringing a driver.",
     )
-    positioning = models.CharField(
+    positioning = line(
         "how you will be positioned",
+        "e.g. 'You lie face down, or sit up, depending on which joint is treated.'",
         max_length=250,
-        blank=True,
-        help_text="e.g. 'You lie face down, or sit up, depending on which joint is treated.'",
     )
-    duration = models.CharField(
+    duration = line(
         "how long it takes",
-        max_length=200,
-        blank=True,
-        help_text="e.g. 'The injection takes a few minutes. Plan to be with us for about an hour.'",
+        "e.g. 'The injection takes a few minutes. Plan to be with us for about an hour.'",
     )
-    day_steps = StreamField(
+    day_steps = stream_of(
         StepStreamBlock(),
-        verbose_name="on the day, step by step",
-        blank=True,
-        help_text="One step per item, in order, e.g. 'We clean the skin', 'We numb the area'.",
+        "on the day, step by step",
+        "One step per item, in order, e.g. 'We clean the skin', 'We numb the area'.",
     )
-    risks = RichTextField(
+    risks = paragraphs(
         "risks and side effects",
-        features=PARAGRAPH_FEATURES,
-        help_text="Common and rare side effects, honestly and plainly.",
+        "Common and rare side effects, honestly and plainly.",
     )
-    faq = StreamField(
+    faq = stream_of(
         FAQStreamBlock(),
-        verbose_name="questions and answers",
-        blank=True,
-        help_text="Questions patients often ask.",
+        "questions and answers",
+        "Questions patients often ask.",
     )
-    body = StreamField(
+    body = stream_of(
         ContentStreamBlock(),
-        verbose_name="more information",
-        blank=True,
-        help_text="Anything else, built from headings, paragraphs, steps, callouts, images and a 'call us' box.",
+        "more information",
+        "Anything else, built from headings, paragraphs, steps, callouts, images and a 'call us' box.",
     )
     procedure_type = models.CharField(
         "procedure type",
@@ -110,18 +92,11 @@ class ProcedurePage(PageReferencesMixin, MedicalReviewMixin, PatientMessagesMixi
         default="PercutaneousProcedure",
         help_text="For search engines (schema.org). An injection is 'through the skin'.",
     )
-    body_location = models.CharField(
+    body_location = line(
         "body location",
-        max_length=200,
-        help_text="Where on the body, for search engines, e.g. 'Facet joints of the neck or lower back'.",
+        "Where on the body, for search engines, e.g. 'Facet joints of the neck or lower back'.",
+        blank=False,
     )
-
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("what_it_is"),
-        index.SearchField("how_it_works"),
-        index.SearchField("body"),
-    ]
 
     settings_panels = Page.settings_panels + PatientMessagesMixin.message_panels
     content_panels = Page.content_panels + [
@@ -159,6 +134,8 @@ class ProcedurePage(PageReferencesMixin, MedicalReviewMixin, PatientMessagesMixi
         "faq",
         "body",
     )
+    # Every patient-facing section is searchable, not only the first few.
+    search_fields = Page.search_fields + [index.SearchField(name) for name in patient_text_fields]
 
     parent_page_types = ["pages.ClinicHomePage"]
     subpage_types = ["pages.RecoveryGuidancePage"]

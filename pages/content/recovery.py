@@ -2,16 +2,16 @@
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from pages.clinics.models import ClinicSettings
 from pages.content import schema
-from pages.content.blocks import PARAGRAPH_FEATURES, ContentStreamBlock, TimelineStreamBlock
+from pages.content.blocks import ContentStreamBlock, TimelineStreamBlock
 from pages.content.mixins import MedicalReviewMixin, PatientTextMixin
 from pages.content.panels import ReadingGradePanel
 from pages.content.references import PageReferencesMixin
+from pages.fields import paragraphs, stream_of
 from pages.patient_messages.page import PatientMessagesMixin
 
 
@@ -24,36 +24,27 @@ class RecoveryGuidancePage(PageReferencesMixin, MedicalReviewMixin, PatientMessa
         help_text="Two or three plain sentences, e.g. 'Most people go home the same day and feel better within "
         "one or two days.'",
     )
-    timeline = StreamField(
+    timeline = stream_of(
         TimelineStreamBlock(),
-        verbose_name="timeline",
-        help_text="One stage per item, in order: right after, the same day, the next day, after 1-2 days, the "
+        "timeline",
+        "One stage per item, in order: right after, the same day, the next day, after 1-2 days, the "
         "following weeks. Each says what to expect and what to do.",
+        blank=False,
     )
-    activity_advice = RichTextField(
+    activity_advice = paragraphs(
         "activity and exercise",
-        features=PARAGRAPH_FEATURES,
-        help_text="When to rest, when to go back to normal activities, and which exercise or physical therapy helps.",
+        "When to rest, when to go back to normal activities, and which exercise or physical therapy helps.",
     )
-    warning_signs = RichTextField(
+    warning_signs = paragraphs(
         "when to call the clinic",
-        features=PARAGRAPH_FEATURES,
-        help_text="Signs that need a call, as a list, e.g. fever, new numbness or weakness, pain that keeps "
+        "Signs that need a call, as a list, e.g. fever, new numbness or weakness, pain that keeps "
         "getting worse. The clinic's phone number is shown with it.",
     )
-    body = StreamField(
+    body = stream_of(
         ContentStreamBlock(),
-        verbose_name="more information",
-        blank=True,
-        help_text="Anything else, built from headings, paragraphs, steps, callouts, images and a 'call us' box.",
+        "more information",
+        "Anything else, built from headings, paragraphs, steps, callouts, images and a 'call us' box.",
     )
-
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("timeline"),
-        index.SearchField("activity_advice"),
-        index.SearchField("warning_signs"),
-    ]
 
     settings_panels = Page.settings_panels + PatientMessagesMixin.message_panels
     content_panels = Page.content_panels + [
@@ -67,6 +58,8 @@ class RecoveryGuidancePage(PageReferencesMixin, MedicalReviewMixin, PatientMessa
     ]
 
     patient_text_fields = ("summary", "timeline", "activity_advice", "warning_signs", "body")
+    # Every patient-facing section is searchable, not only the first few.
+    search_fields = Page.search_fields + [index.SearchField(name) for name in patient_text_fields]
 
     parent_page_types = ["pages.ProcedurePage"]
     subpage_types = []
