@@ -25,9 +25,13 @@ so the isolation matrix requests Wagtail's pattern for the same path (tests/isol
 
 import re
 
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
-from django.urls import URLPattern, URLResolver, re_path
+from django.shortcuts import redirect
+from django.urls import URLPattern, URLResolver, re_path, reverse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -65,6 +69,12 @@ POSTED_PAGE_FIELDS = {
     "wagtailadmin_pages:move": ("new_parent_page",),
     "wagtailadmin_pages:choose_parent": ("parent_page",),
 }
+
+
+REFUSED_BY_REFERENCE_RULE = (
+    "Nothing was changed: the page uses an image, document or page that is not available to the clinic it would be "
+    "in. Replace it with one of that clinic's own in the page's editor first."
+)
 
 
 def kind_of(namespace, param, kwargs=None):
@@ -121,7 +131,18 @@ def same_as_missing(request, admin_path, **_parameters):
         posted = [request.POST.get(field, "") for field in POSTED_PAGE_FIELDS[name]]
         if not _ids_known(user, {PAGE: posted}):
             raise Http404
-    return match.func(request, *match.args, **match.kwargs)
+    if request.method != "POST":
+        return match.func(request, *match.args, **match.kwargs)
+    try:
+        with transaction.atomic():
+            return match.func(request, *match.args, **match.kwargs)
+    except ValidationError:
+        # The clinic's reference rule refused a save deep inside Wagtail's view (copying a page into another
+        # clinic, approving a revision stored before the rule): nothing of it is kept, and the person is told why
+        # instead of being shown a server error.
+        messages.error(request, REFUSED_BY_REFERENCE_RULE)
+        page_id = match.kwargs.get("page_id")
+        return redirect(reverse("wagtailadmin_pages:edit", args=[page_id]) if page_id else reverse("wagtailadmin_home"))
 
 
 def _endpoints(patterns, prefix="", namespace=""):

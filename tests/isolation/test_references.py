@@ -230,9 +230,10 @@ def test_a_revision_holding_another_clinics_image_cannot_be_approved_or_publishe
     url = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk])
     response = client.post(url, {"comment": ""})
 
-    # Refused in the model as the approval publishes; the whole approval is rolled back.
-    assert response.status_code == 500
+    # Refused in the model as the approval publishes; the whole approval is rolled back and the reviewer told why.
+    assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_pages:edit", args=[page.pk])
     assert_nothing_of_b(response)
+    assert "not available to the clinic" in response_text(client.get(response["Location"]))
     page = ProcedurePage.objects.get(pk=page.pk)
     assert page.live_revision_id == live_before and page.hero_image_id is None
     task_state.refresh_from_db()
