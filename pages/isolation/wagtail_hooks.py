@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.pages import base_page_viewset
 from wagtail.images.views.chooser import viewset as image_chooser_viewset
 
-from pages.isolation import exports, filters, privacy, shadows, tags
+from pages.isolation import exports, filters, moves, privacy, shadows, tags
 
 # Wagtail's page chooser lists every site's pages; staff choose only within their own clinics.
 hooks.register("construct_page_chooser_queryset", shadows.page_chooser_queryset)
@@ -35,3 +35,7 @@ hooks.register("before_serve_page", privacy.refuse_other_clinics_staff)
 
 # No CSV cell of any admin export can run as a spreadsheet formula (exports.py).
 exports.guard_spreadsheet_exports()
+
+# Copy and move save without model validation: the reference rule is applied to the destination's clinic (moves.py).
+hooks.register("before_copy_page", moves.refuse_copy_into_another_clinic)
+hooks.register("before_move_page", moves.refuse_move_into_another_clinic)

@@ -415,3 +415,53 @@ def test_the_choosers_offer_clinic_staff_only_their_clinics_images_and_documents
 
     client.force_login(superuser)
     assert marker_hits(client.get(reverse("wagtailimages_chooser:choose")).content.decode())
+
+
+@pytest.mark.parametrize("with_subpages", [False, True])
+def test_a_page_is_not_copied_into_another_clinic_with_its_clinics_image(
+    client, clinic_a, clinic_b, items, superuser, with_subpages
+):
+    """Wagtail's copy saves without validation: the destination's clinic is checked first, for network admins too."""
+    page = ProcedurePage.objects.get(pk=items["page"].pk)
+    carrier = page
+    if with_subpages:
+        # The image is on a subpage that the copy would take along.
+        carrier = ProcedurePageFactory(parent=clinic_a.home_page, title="Alpha parent", slug="alpha-parent")
+        page.move(carrier, pos="last-child")
+        page = ProcedurePage.objects.get(pk=page.pk)
+    page.hero_image = items["a_image"]
+    page.save_revision().publish()
+    count_before = Page.objects.count()
+    client.force_login(superuser)
+    data = {"new_title": "Copied", "new_slug": "copied", "new_parent_page": str(clinic_b.home_page.pk)}
+    if with_subpages:
+        data["copy_subpages"] = "on"
+    response = client.post(reverse("wagtailadmin_pages:copy", args=[carrier.pk]), data)
+
+    assert response.status_code == 302
+    assert Page.objects.count() == count_before
+    assert "not available to the clinic of the destination" in response_text(client.get(response["Location"]))
+
+
+def test_a_page_is_not_moved_into_another_clinic_with_its_clinics_image(client, clinic_a, clinic_b, items, superuser):
+    page = ProcedurePage.objects.get(pk=items["page"].pk)
+    page.hero_image = items["a_image"]
+    page.save_revision().publish()
+    client.force_login(superuser)
+    url = reverse("wagtailadmin_pages:move_confirm", args=[page.pk, clinic_b.home_page.pk])
+    response = client.post(url)
+
+    assert response.status_code == 302
+    assert Page.objects.get(pk=page.pk).get_parent().pk == clinic_a.home_page.pk
+
+
+def test_pages_without_another_clinics_items_are_still_copied_within_their_clinic(client, clinic_a, items, superuser):
+    page = ProcedurePage.objects.get(pk=items["page"].pk)
+    page.hero_image = items["a_image"]
+    page.save_revision().publish()
+    client.force_login(superuser)
+    data = {"new_title": "Copied", "new_slug": "copied", "new_parent_page": str(clinic_a.home_page.pk)}
+    response = client.post(reverse("wagtailadmin_pages:copy", args=[page.pk]), data)
+
+    assert response.status_code == 302
+    assert ProcedurePage.objects.get(slug="copied").hero_image_id == items["a_image"].pk
