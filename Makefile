@@ -20,16 +20,18 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# PORT is passed on so the dev settings' WAGTAILADMIN_BASE_URL (links in staff emails) names this port.
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo --port $(PORT)
+	$(BIN)/python manage.py createcachetable
+	PORT=$(PORT) $(BIN)/python manage.py seed_demo --port $(PORT)
 	@echo ""
 	@echo "Serving on port $(PORT). Open:"
 	@echo "  http://ascpm.localhost:$(PORT)/"
 	@echo "  http://spinaldiagnostics.localhost:$(PORT)/"
 	@echo "  http://localhost:$(PORT)/admin/   (logins above)"
 	@echo ""
-	$(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
+	PORT=$(PORT) $(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -207,8 +207,13 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Local memory unless REDIS_URL is set. Several app servers must share Redis: rate limits and Wagtail's
-# site-root cache live here.
+# Redis when REDIS_URL is set; otherwise a table in the default database (`manage.py createcachetable`, which
+# `make run` runs). The cache must be shared by every process: Wagtail keeps its site-root paths here, and a clinic
+# that `create_clinic` adds must reach the running server at once (a per-process local-memory cache kept serving
+# the old list: "no site record" in the admin, links to href="None"). A database table is shared by every process
+# on the same database with no extra service, and its add() is atomic (the key is unique; a racing insert fails),
+# which the form rate limits and one-time form tokens rely on; a file-based cache's add() is check-then-write, and
+# two processes could both win. Several app servers should still use Redis: it is faster and its incr() is atomic.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -219,7 +224,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "clinic_cache",
+            # Django's default of 300 entries would cull live rate-limit windows on a busy day.
+            "OPTIONS": {"MAX_ENTRIES": 10000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

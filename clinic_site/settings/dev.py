@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import PLATFORM_HOSTS, content_security_policies, env_bool
+from .base import PLATFORM_HOSTS, content_security_policies, env_bool, env_int
 
 DEBUG = True
 # A public, throw-away key: dev data is not worth protecting and production refuses keys like this one.
@@ -11,6 +11,11 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-dev-only-key-never
 PLATFORM_HOSTS = PLATFORM_HOSTS or ["localhost", "127.0.0.1"]
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 ALLOW_DEMO_DATA = True
+# Links in staff emails point at the port the development server listens on: `make run PORT=8001` passes PORT.
+# An explicit WAGTAILADMIN_BASE_URL still wins.
+WAGTAILADMIN_BASE_URL = (
+    os.environ.get("WAGTAILADMIN_BASE_URL") or f"http://localhost:{env_int('PORT', 8000, minimum=1)}"
+)
 # The public pages' Content-Security-Policy is only reported here (in the browser console), not enforced: tools
 # that inject inline scripts into the page, such as the browser tests' accessibility checker, keep working.
 # CSP_REPORT_ONLY=false enforces it, as production does.

@@ -1,6 +1,7 @@
 """Test settings: the embedded defaults unless DATABASE_URL / REDIS_URL name real services."""
 
 from .base import *  # noqa: F403
+from .base import REDIS_URL
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"
@@ -14,3 +15,7 @@ MEDIA_ROOT = BASE_DIR / "media" / "test"  # noqa: F405
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WAGTAILADMIN_BASE_URL = "http://localhost"
+# Local memory instead of the embedded database-table cache: faster, and each test's cache.clear() stays outside
+# the test's transaction. tests/clinics/test_shared_cache.py checks the embedded default across real processes.
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

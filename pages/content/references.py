@@ -82,8 +82,38 @@ class ClinicPageForm(ClinicPageFormMixin, WagtailAdminPageForm):
     """The admin form of every clinic page type (set as `base_form_class` by PageReferencesMixin)."""
 
 
+PUBLISH_NEEDS_FORM_FIELDS = "Add at least one form field before publishing."
+
+
 class ClinicFormPageForm(ClinicPageFormMixin, WagtailAdminFormPageForm):
-    """For form-builder pages (ContactPage), which keep Wagtail's check of their form fields."""
+    """For form-builder pages (ContactPage), which keep Wagtail's check of their form fields.
+
+    Publishing one with no form field would show patients a form with nothing to fill in, so the Publish action is
+    refused; a draft may still be saved while the fields are being written. The check sits here, not in the model's
+    clean(): only the form knows which button was pressed (Wagtail's create and edit views publish on
+    "action-publish"), whereas the model is cleaned the same way for a draft of a live page as for publishing it.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.data.get("action-publish") and not self.has_form_fields():
+            self.add_error(None, PUBLISH_NEEDS_FORM_FIELDS)
+        return cleaned_data
+
+    def has_form_fields(self):
+        """True when a form-field formset keeps at least one field (a saved one not deleted, or a new one filled)."""
+        from wagtail.contrib.forms.models import AbstractFormField
+
+        for related in self.instance._meta.related_objects:
+            formset = self.formsets.get(related.related_name)
+            if formset is None or not issubclass(related.related_model, AbstractFormField):
+                continue
+            for form in formset.forms:
+                if formset.can_delete and formset._should_delete_form(form):
+                    continue
+                if form.instance.pk or form.has_changed():
+                    return True
+        return False
 
 
 class PageReferencesMixin(ClinicReferencesMixin):

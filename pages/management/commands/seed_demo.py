@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from pages.demo.build import build_demo
@@ -23,5 +24,8 @@ class Command(BaseCommand):
             )
         if not 1 <= options["port"] <= 65535:
             raise CommandError(f"The port must be from 1 to 65535, not {options['port']}.")
+        # The embedded default cache is a database table; every flow that seeds a development database (`make run`,
+        # the browser tests) gets it here too. Idempotent, and a no-op when the cache is Redis.
+        call_command("createcachetable", verbosity=0)
         for line in build_demo(port=options["port"]):
             self.stdout.write(line)
