@@ -53,26 +53,26 @@ def _isolated_cache_and_media(settings, tmp_path):
     cache.clear()
 
 
+# The two clinics most tests use: name, hostname, phone, address and brand colour, all distinct.
+CLINIC_DETAILS = {
+    "a": ("ASCPM", "ascpm.test", "(555) 010-1111", "1 Alpha Road\nAlphaville", "#0b6e69"),
+    "b": ("Spinal Diagnostics", "spinaldiagnostics.test", "(555) 010-2222", "2 Beta Avenue\nBetatown", "#5b2a86"),
+}
+
+
+def _clinic(which):
+    name, hostname, phone, address, brand_colour = CLINIC_DETAILS[which]
+    return ClinicFactory(name=name, hostname=hostname, phone=phone, address=address, brand_colour=brand_colour)
+
+
 @pytest.fixture
 def clinic_a(db):
-    return ClinicFactory(
-        name="ASCPM",
-        hostname="ascpm.test",
-        phone="(555) 010-1111",
-        address="1 Alpha Road\nAlphaville",
-        brand_colour="#0b6e69",
-    )
+    return _clinic("a")
 
 
 @pytest.fixture
 def clinic_b(db):
-    return ClinicFactory(
-        name="Spinal Diagnostics",
-        hostname="spinaldiagnostics.test",
-        phone="(555) 010-2222",
-        address="2 Beta Avenue\nBetatown",
-        brand_colour="#5b2a86",
-    )
+    return _clinic("b")
 
 
 @pytest.fixture

@@ -50,7 +50,17 @@ def role_user(clinic, role):
     return UserFactory(username=username, groups=[clinic.groups[role]])
 
 
-class ProcedurePageFactory(wagtail_factories.PageFactory):
+class ReviewedPageFactory(wagtail_factories.PageFactory):
+    """Medical content pages say who last reviewed them and when."""
+
+    class Meta:
+        abstract = True
+
+    reviewer_name = "Dr Test Reviewer"
+    last_reviewed = datetime.date(2026, 3, 15)
+
+
+class ProcedurePageFactory(ReviewedPageFactory):
     """A complete, publishable procedure page; pass parent=<clinic home page>."""
 
     class Meta:
@@ -67,12 +77,10 @@ class ProcedurePageFactory(wagtail_factories.PageFactory):
     duration = "About 15 minutes."
     risks = "<p>Some soreness where the needle went in.</p>"
     body_location = "Facet joints of the neck or lower back"
-    reviewer_name = "Dr Test Reviewer"
     reviewer_credentials = "MD, pain medicine"
-    last_reviewed = datetime.date(2026, 3, 15)
 
 
-class RecoveryGuidancePageFactory(wagtail_factories.PageFactory):
+class RecoveryGuidancePageFactory(ReviewedPageFactory):
     """A complete recovery page; pass parent=<procedure page>."""
 
     class Meta:
@@ -88,8 +96,6 @@ class RecoveryGuidancePageFactory(wagtail_factories.PageFactory):
     )
     activity_advice = "<p>Rest on the day. Go back to normal activities the next day.</p>"
     warning_signs = "<ul><li>Fever</li><li>New numbness or weakness</li></ul>"
-    reviewer_name = "Dr Test Reviewer"
-    last_reviewed = datetime.date(2026, 3, 15)
 
 
 class ContactPageFactory(wagtail_factories.PageFactory):

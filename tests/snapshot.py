@@ -2,20 +2,8 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from wagtail import models as wagtail_models
 from wagtail.images.models import Image
-from wagtail.models import (
-    Collection,
-    GroupApprovalTask,
-    GroupCollectionPermission,
-    GroupPagePermission,
-    GroupSitePermission,
-    Page,
-    Revision,
-    Site,
-    Workflow,
-    WorkflowPage,
-    WorkflowTask,
-)
 
 from pages.models import ClinicSettings, PatientMessage
 
@@ -23,28 +11,40 @@ from pages.models import ClinicSettings, PatientMessage
 def database_snapshot():
     User = get_user_model()
     return {
-        "sites": sorted(Site.objects.values_list("site_name", "hostname", "port", "root_page__url_path")),
-        "pages": sorted(Page.objects.values_list("url_path", "title", "live", "content_type__model", "numchild")),
-        "revisions": Revision.objects.count(),
-        "collections": sorted(Collection.objects.values_list("path", "name")),
+        "sites": sorted(
+            wagtail_models.Site.objects.values_list("site_name", "hostname", "port", "root_page__url_path")
+        ),
+        "pages": sorted(
+            wagtail_models.Page.objects.values_list("url_path", "title", "live", "content_type__model", "numchild")
+        ),
+        "revisions": wagtail_models.Revision.objects.count(),
+        "collections": sorted(wagtail_models.Collection.objects.values_list("path", "name")),
         "settings": sorted(ClinicSettings.objects.values_list(*_fields(ClinicSettings))),
         "groups": sorted(
             (group.name, sorted(group.permissions.values_list("codename", flat=True)))
             for group in Group.objects.prefetch_related("permissions")
         ),
         "page_permissions": sorted(
-            GroupPagePermission.objects.values_list("group__name", "page__url_path", "permission__codename")
+            wagtail_models.GroupPagePermission.objects.values_list(
+                "group__name", "page__url_path", "permission__codename"
+            )
         ),
         "collection_permissions": sorted(
-            GroupCollectionPermission.objects.values_list("group__name", "collection__name", "permission__codename")
+            wagtail_models.GroupCollectionPermission.objects.values_list(
+                "group__name", "collection__name", "permission__codename"
+            )
         ),
         "site_permissions": sorted(
-            GroupSitePermission.objects.values_list("group__name", "site__hostname", "permission__codename")
+            wagtail_models.GroupSitePermission.objects.values_list(
+                "group__name", "site__hostname", "permission__codename"
+            )
         ),
-        "workflows": sorted(Workflow.objects.values_list("name", "active")),
-        "workflow_tasks": sorted(WorkflowTask.objects.values_list("workflow__name", "task__name", "sort_order")),
-        "workflow_pages": sorted(WorkflowPage.objects.values_list("page__url_path", "workflow__name")),
-        "approval_groups": sorted(GroupApprovalTask.objects.values_list("name", "groups__name")),
+        "workflows": sorted(wagtail_models.Workflow.objects.values_list("name", "active")),
+        "workflow_tasks": sorted(
+            wagtail_models.WorkflowTask.objects.values_list("workflow__name", "task__name", "sort_order")
+        ),
+        "workflow_pages": sorted(wagtail_models.WorkflowPage.objects.values_list("page__url_path", "workflow__name")),
+        "approval_groups": sorted(wagtail_models.GroupApprovalTask.objects.values_list("name", "groups__name")),
         "users": sorted(
             User.objects.values_list("username", "email", "is_superuser", "is_staff", "is_active", "password")
         ),

@@ -2,12 +2,8 @@
 nonce'd brand colours; JSON-LD still reaches search engines; the admin has no policy; report-only is a switch."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -18,8 +14,8 @@ from clinic_site.settings.base import content_security_policies
 from tests.contact.support import form_data
 from tests.factories import ContactPageFactory, ProcedurePageFactory, RecoveryGuidancePageFactory
 from tests.patient_messages.support import message_data
+from tests.support import printed_by_settings
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 HOST = "ascpm.test"
 
 
@@ -185,27 +181,13 @@ def test_report_only_mode_sends_the_same_policy_without_enforcing_it(client, cli
 
 
 def policies_under(settings_module, **env):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings as s; "
-            "e, r = s.CONTENT_SECURITY_POLICY, s.CONTENT_SECURITY_POLICY_REPORT_ONLY; "
-            "print(bool(e), bool(r), (e or r)['DIRECTIVES'].get('report-uri'))",
-        ],
-        cwd=PROJECT_ROOT,
-        env={
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "DJANGO_SETTINGS_MODULE": settings_module,
-            "SECRET_KEY": "q7Zr-" + "x9Kp2" * 12,
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        check=False,
+    return printed_by_settings(
+        "e, r = s.CONTENT_SECURITY_POLICY, s.CONTENT_SECURITY_POLICY_REPORT_ONLY; "
+        "print(bool(e), bool(r), (e or r)['DIRECTIVES'].get('report-uri'))",
+        DJANGO_SETTINGS_MODULE=settings_module,
+        SECRET_KEY="q7Zr-" + "x9Kp2" * 12,
+        **env,
     )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.split()
 
 
 def test_production_enforces_the_policy_unless_told_to_report_only():

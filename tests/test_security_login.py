@@ -4,10 +4,6 @@ Counts: one username from one address (5), one username from any address (10), o
 """
 
 import datetime
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -15,10 +11,10 @@ from django.db.models import F
 from django.urls import reverse
 
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.support import SETTINGS_SETUP, python
 
 LOGIN_URL = reverse("wagtailadmin_login")
 HOME = "203.0.113.50"  # where the member of staff really works from
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def attempt(client, username, password, ip):
@@ -27,6 +23,12 @@ def attempt(client, username, password, ip):
 
 def addresses(count, prefix="198.51.100"):
     return [f"{prefix}.{n}" for n in range(1, count + 1)]
+
+
+def log_in_and_out(client, username, ip):
+    """A successful login (then a logout), to check what it does and does not reset."""
+    assert attempt(client, username, TEST_PASSWORD, ip).status_code == 302
+    client.logout()
 
 
 def minutes_pass(minutes):
@@ -85,24 +87,21 @@ def test_logging_in_between_guesses_does_not_reset_the_guesses(client, staff, cl
     UserFactory(username="insider", groups=[clinic_a.groups["editors"]])
     for _ in range(4):
         assert attempt(client, "ascpm-staff", "wrong-password", "192.0.2.7").status_code == 200
-    assert attempt(client, "insider", TEST_PASSWORD, "192.0.2.7").status_code == 302
-    client.logout()
+    log_in_and_out(client, "insider", "192.0.2.7")
     assert attempt(client, "ascpm-staff", "wrong-password", "192.0.2.7").status_code == 429
 
 
 def test_the_real_user_logging_in_does_not_wipe_out_a_guessers_count(client, staff):
     for ip in addresses(9):
         attempt(client, "ascpm-staff", "wrong-password", ip)
-    assert attempt(client, "ascpm-staff", TEST_PASSWORD, HOME).status_code == 302
-    client.logout()
+    log_in_and_out(client, "ascpm-staff", HOME)
     assert attempt(client, "ascpm-staff", "wrong-password", "192.0.2.200").status_code == 429
 
 
 def test_a_successful_login_clears_that_users_own_mistakes_from_that_address(client, staff):
     for _ in range(4):
         attempt(client, "ascpm-staff", "wrong-password", HOME)
-    assert attempt(client, "ascpm-staff", TEST_PASSWORD, HOME).status_code == 302
-    client.logout()
+    log_in_and_out(client, "ascpm-staff", HOME)
     assert [attempt(client, "ascpm-staff", "wrong-password", HOME).status_code for _ in range(5)] == [200] * 4 + [429]
 
 
@@ -127,18 +126,7 @@ def test_a_one_minute_lockout_is_worded_in_the_singular(client, staff, settings)
 
 
 def settings_in_subprocess(code, **env):
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings as s; " + code],
-        cwd=PROJECT_ROOT,
-        env={
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "DJANGO_SETTINGS_MODULE": "clinic_site.settings.dev",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return python(SETTINGS_SETUP + code, DJANGO_SETTINGS_MODULE="clinic_site.settings.dev", **env)
 
 
 def test_each_limit_and_the_lockout_time_come_from_the_environment():

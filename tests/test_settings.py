@@ -1,34 +1,15 @@
 """Settings: safe by default, configured from the environment, production refuses to start unsafely."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connection
 
 from clinic_site.settings.base import check_secret_key
+from tests.support import SETTINGS_SETUP as SETUP
+from tests.support import printed_by_settings, python
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "q7Zr-" + "x9Kp2" * 12
-
-
-def python(code, **env):
-    """Run `code` in a fresh interpreter with only the given environment (plus PATH)."""
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT_ROOT,
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-SETUP = "import django; django.setup(); from django.conf import settings as s; "
 
 
 @pytest.mark.parametrize(
@@ -60,25 +41,21 @@ def test_production_settings_refuse_to_start_with_an_insecure_secret_key(key):
 
 
 def test_production_settings_start_with_a_strong_key_and_are_hardened():
-    result = python(
-        SETUP + "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.TASKS['default']['BACKEND'])",
+    assert printed_by_settings(
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.TASKS['default']['BACKEND'])",
         DJANGO_SETTINGS_MODULE="clinic_site.settings.production",
         SECRET_KEY=GOOD_KEY,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True", "True", "django_tasks_db.DatabaseBackend"]
+    ) == ["False", "True", "True", "django_tasks_db.DatabaseBackend"]
 
 
 def test_dev_settings_work_with_no_environment_variables_at_all():
-    result = python(
-        SETUP + "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'])",
+    assert printed_by_settings(
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'])",
         DJANGO_SETTINGS_MODULE="clinic_site.settings.dev",
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [
+    ) == [
         "True",
         "django.db.backends.sqlite3",
-        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.db.DatabaseCache",
     ]
 
 
@@ -91,15 +68,13 @@ def test_base_settings_have_no_secret_key_and_debug_off_by_default():
 
 
 def test_database_and_redis_urls_configure_the_services():
-    result = python(
-        SETUP + "d = s.DATABASES['default']; c = s.CACHES['default']; "
+    assert printed_by_settings(
+        "d = s.DATABASES['default']; c = s.CACHES['default']; "
         "print(d['ENGINE'], d['NAME'], d['HOST'], d['PORT'], c['BACKEND'], c['LOCATION'])",
         DJANGO_SETTINGS_MODULE="clinic_site.settings.dev",
         DATABASE_URL="postgres://clinic@db.internal:5433/clinics",
         REDIS_URL="redis://cache.internal:6379/2",
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [
+    ) == [
         "django.db.backends.postgresql",
         "clinics",
         "db.internal",
@@ -110,15 +85,14 @@ def test_database_and_redis_urls_configure_the_services():
 
 
 def test_email_settings_come_from_the_environment():
-    result = python(
-        SETUP + "print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL)",
+    assert printed_by_settings(
+        "print(s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL)",
         DJANGO_SETTINGS_MODULE="clinic_site.settings.dev",
         EMAIL_HOST="smtp.internal",
         EMAIL_PORT="587",
         EMAIL_USE_TLS="true",
         DEFAULT_FROM_EMAIL="noreply@clinics.example",
-    )
-    assert result.stdout.split() == ["smtp.internal", "587", "True", "noreply@clinics.example"]
+    ) == ["smtp.internal", "587", "True", "noreply@clinics.example"]
 
 
 def test_a_malformed_boolean_variable_is_a_clear_error():
@@ -146,14 +120,13 @@ def test_the_services_run_shares_one_redis_cache_between_separate_clients():
 
 
 def test_login_throttle_and_session_idle_time_come_from_the_environment():
-    result = python(
-        SETUP + "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), s.SESSION_COOKIE_AGE)",
+    assert printed_by_settings(
+        "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), s.SESSION_COOKIE_AGE)",
         DJANGO_SETTINGS_MODULE="clinic_site.settings.dev",
         LOGIN_FAILURE_LIMIT="3",
         LOGIN_LOCKOUT_MINUTES="60",
         SESSION_IDLE_MINUTES="10",
-    )
-    assert result.stdout.split() == ["3", "3600.0", "600"]
+    ) == ["3", "3600.0", "600"]
 
 
 def test_the_admin_sends_nothing_about_staff_to_gravatar(client, superuser):

@@ -1,16 +1,13 @@
 """The addresses development prints and mails name the port the server really listens on."""
 
 import io
-import os
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.support import PROJECT_ROOT, printed_by_settings
 
 
 def create_clinic(*args):
@@ -27,24 +24,10 @@ def test_create_clinic_prints_the_address_with_its_port_unless_it_is_80(port, ad
 
 
 def admin_base_url(**env):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings as s; print(s.WAGTAILADMIN_BASE_URL)",
-        ],
-        cwd=PROJECT_ROOT,
-        env={
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "DJANGO_SETTINGS_MODULE": "clinic_site.settings.dev",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        check=False,
+    printed = printed_by_settings(
+        "print(s.WAGTAILADMIN_BASE_URL)", DJANGO_SETTINGS_MODULE="clinic_site.settings.dev", **env
     )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    return printed[0]
 
 
 def test_dev_admin_base_url_follows_the_port():

@@ -68,3 +68,14 @@ def assert_refused(response):
 
 def response_bytes(response):
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+# One field of the contact page's form as the admin's form builder posts it.
+NAME_FIELD = {
+    "label": "Your name",
+    "field_type": "singleline",
+    "required": "on",
+    "choices": "",
+    "default_value": "",
+    "help_text": "",
+}

@@ -29,6 +29,7 @@ from tests.contact.support import (
     submit,
 )
 from tests.factories import ContactPageFactory
+from tests.support import all_cache_keys, assert_all_in, assert_notification_waits_for_commit
 
 # --- The patient's page --------------------------------------------------------------------------------------------
 
@@ -39,9 +40,7 @@ def test_contact_page_shows_labelled_form_required_marks_and_urgent_notice(clien
     assert response.status_code == 200
     html = response.content.decode()
     assert '<div class="container contact-page">' in html
-    assert "<h1>Contact us</h1>" in html
-    assert "Send us a question." in html
-    assert "Required fields are marked" in html
+    assert_all_in(html, "<h1>Contact us</h1>", "Send us a question.", "Required fields are marked")
     for field_id, label in [("id_your_name", "Your name"), ("id_your_email", "Your email"), ("id_message", "Message")]:
         assert f'<label class="form-label" for="{field_id}">{label} <span class="form-required"' in html
     assert 'autocomplete="email"' in html
@@ -194,14 +193,6 @@ def test_rejected_submissions_do_not_use_up_the_rate_limit(client, contact_page,
     assert FormSubmission.objects.count() == 1
 
 
-def all_cache_keys():
-    """Every key in the default cache: LocMemCache's dict in the SQLite run, Redis's KEYS in the services run."""
-    backend = cache._cache
-    if hasattr(backend, "get_client"):
-        return [key.decode() for key in backend.get_client().keys("*")]
-    return list(backend)
-
-
 def test_rate_limit_stores_a_hash_of_the_ip_never_the_ip(client, contact_page, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         submit(client, contact_page, ip="203.0.113.7")
@@ -268,11 +259,7 @@ def test_no_recipients_means_no_email_but_the_submission_is_kept(
 def test_notification_is_queued_only_when_the_submission_is_committed(
     client, contact_page, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        submit(client, contact_page)
-
-    assert len(callbacks) == 1
-    assert not mail.outbox
+    assert_notification_waits_for_commit(django_capture_on_commit_callbacks, lambda: submit(client, contact_page))
 
 
 def test_notification_task_for_a_deleted_submission_sends_nothing(submission_a):

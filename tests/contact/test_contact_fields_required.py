@@ -5,17 +5,10 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from pages.models import ContactPage
+from tests.contact.support import NAME_FIELD
 from tests.factories import ClinicFactory, ContactPageFactory, role_user
 
 MESSAGE = "Add at least one form field before publishing."
-NAME_FIELD = {
-    "label": "Your name",
-    "field_type": "singleline",
-    "required": "on",
-    "choices": "",
-    "default_value": "",
-    "help_text": "",
-}
 
 
 def contact_data(form_fields, initial=0, publish=True):

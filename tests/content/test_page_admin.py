@@ -9,6 +9,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from pages.models import ClinicHomePage, ContactPage, ProcedurePage, RecoveryGuidancePage
+from tests.contact.support import NAME_FIELD
 from tests.factories import ClinicFactory, ProcedurePageFactory, role_user
 
 
@@ -73,18 +74,7 @@ def contact_data():
             "to_address": "",
             "from_address": "",
             "subject": "New message",
-            "form_fields": inline_formset(
-                [
-                    {
-                        "label": "Your name",
-                        "field_type": "singleline",
-                        "required": "on",
-                        "choices": "",
-                        "default_value": "",
-                        "help_text": "",
-                    }
-                ]
-            ),
+            "form_fields": inline_formset([NAME_FIELD]),
         }
     )
 

@@ -26,10 +26,16 @@ def audit_actions_registered():
     log_action_registry.formatters, log_action_registry.choices = formatters, choices
 
 
+def message_from(author, **fields):
+    """A patient message by `author`, a (name, email, text) triple."""
+    name, email, text = author
+    return PatientMessageFactory(author_name=name, author_email=email, body=text, **fields)
+
+
 @pytest.fixture
 def held(clinic_a, clinic_b, contact_page, contact_page_b, procedure_a, procedure_b):
     """Jane's messages and contact-form submissions in both clinics, and another patient's, side by side."""
-    jane_name, jane_email, jane_text = JANE
+    jane_name, jane_email, _ = JANE
     # Clinic B's second contact page names its email field differently: lookups must go by each page's fields.
     contact_page_b2 = ContactPageFactory(
         parent=clinic_b.home_page,
@@ -37,11 +43,9 @@ def held(clinic_a, clinic_b, contact_page, contact_page_b, procedure_a, procedur
         slug="billing",
         fields=[("Full name", "singleline", True), ("Email address", "email", True), ("Question", "multiline", True)],
     )
-    approved_a = PatientMessageFactory(
+    approved_a = message_from(
+        JANE,
         page=procedure_a,
-        author_name=jane_name,
-        author_email=jane_email,
-        body=jane_text,
         status="approved",
         moderated_at=days_ago(3),
         reply="Thank you, we are glad it helped.",
@@ -57,11 +61,9 @@ def held(clinic_a, clinic_b, contact_page, contact_page_b, procedure_a, procedur
         status="pending",
         ip_hash="b" * 64,
     )
-    other_a = PatientMessageFactory(
+    other_a = message_from(
+        OTHER,
         page=procedure_a,
-        author_name=OTHER[0],
-        author_email=OTHER[1],
-        body=OTHER[2],
         status="approved",
         reply="Please call us so we can help.",
         ip_hash="c" * 64,

@@ -51,6 +51,8 @@ def clinic_snapshot(clinic):
     tree_ids = set(tree.values_list("pk", flat=True)) | set(known_ids)
     str_ids = [str(pk) for pk in tree_ids]
     page_ct = ContentType.objects.get_for_model(Page)
+    # Revisions and workflow states name their page by content type and the page's id as a string.
+    of_the_pages = {"base_content_type": page_ct, "object_id__in": str_ids}
     image_ids = Image.objects.filter(collection__path__startswith=clinic.collection.path).values_list("pk", flat=True)
     image_ids = set(image_ids) | {clinic.image.pk}
     document_ids = Document.objects.filter(collection__path__startswith=clinic.collection.path)
@@ -86,19 +88,9 @@ def clinic_snapshot(clinic):
         # Copies and aliases of clinic B's pages made elsewhere carry its titles.
         "pages named after the clinic": _rows(Page.objects.filter(title__icontains=clinic.prefix), "pk", "path"),
         "aliases": _rows(Page.objects.filter(alias_of_id__in=tree_ids), "pk", "path"),
-        "revisions": _rows(
-            Revision.objects.filter(base_content_type=page_ct, object_id__in=str_ids),
-            "pk",
-            "object_id",
-            "approved_go_live_at",
-        ),
+        "revisions": _rows(Revision.objects.filter(**of_the_pages), "pk", "object_id", "approved_go_live_at"),
         "view restrictions": _rows(PageViewRestriction.objects.filter(page_id__in=tree_ids), "pk", "page_id"),
-        "workflow states": _rows(
-            WorkflowState.objects.filter(base_content_type=page_ct, object_id__in=str_ids),
-            "pk",
-            "status",
-            "current_task_state_id",
-        ),
+        "workflow states": _rows(WorkflowState.objects.filter(**of_the_pages), "pk", "status", "current_task_state_id"),
         "task states": _rows(
             TaskState.objects.filter(workflow_state__object_id__in=str_ids), "pk", "status", "finished_by_id"
         ),

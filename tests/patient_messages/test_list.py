@@ -17,6 +17,7 @@ from pages.patient_messages.forms import form_purpose
 from pages.patient_messages.models import Status
 from tests.factories import PatientMessageFactory
 from tests.patient_messages.support import message_data, rendered_token, send, view
+from tests.support import assert_all_in
 
 # --- What patients see ---------------------------------------------------------------------------------------------
 
@@ -33,10 +34,13 @@ def test_page_shows_the_form_with_labels_required_marks_and_the_public_and_urgen
             f'<label class="form-label" for="patient-message-{field_id}">{label} <span class="form-required"'
             in page_html
         )
-    assert "Required fields are marked" in page_html
-    assert "Your email address will not be published." in page_html
-    assert "Once a member of our team approves it, your message and your name are shown on this page." in page_html
-    assert "Do not include personal health details" in page_html
+    assert_all_in(
+        page_html,
+        "Required fields are marked",
+        "Your email address will not be published.",
+        "Once a member of our team approves it, your message and your name are shown on this page.",
+        "Do not include personal health details",
+    )
     assert 'Do not leave a message: call us on <a href="tel:5550101111">(555) 010-1111</a>' in page_html
     assert 'action="/facet-joint-injections/messages/#leave-a-message"' in page_html
     assert re.search(

@@ -5,17 +5,8 @@ meant for clinic A is unmistakable.
 """
 
 from pages.patient_messages.models import Status
-from tests.patient_messages.moderation_support import (
-    B_VALUES,
-    INDEX_URL,
-    assert_no_patient_data,
-    bulk_url,
-    html_of,
-    label,
-    log_entries,
-    status_of,
-    url,
-)
+from tests.patient_messages import moderation_support as moderation
+from tests.patient_messages.moderation_support import bulk_url, html_of, label, log_entries, status_of
 
 # --- Bulk actions --------------------------------------------------------------------------------------------------
 
@@ -27,7 +18,7 @@ def test_bulk_approve_with_both_clinics_ids_acts_on_own_clinic_only(as_moderator
 
     assert label(msgs.pending) in confirmation and label(msgs.urgent) in confirmation
     assert label(msgs.b) not in confirmation and label(msgs.b_others[0]) not in confirmation
-    for value in B_VALUES:
+    for value in moderation.B_VALUES:
         assert value not in confirmation
     assert "2 messages" in confirmation
 
@@ -41,9 +32,9 @@ def test_bulk_approve_with_both_clinics_ids_acts_on_own_clinic_only(as_moderator
         entry = log_entries(message).get()
         assert (entry.action, entry.user, entry.label) == ("pages.message.approve", moderator_a, label(message))
         assert entry.data == {"from": "pending", "to": "approved", "bulk": True}
-        assert_no_patient_data(entry, message)
+        moderation.assert_no_patient_data(entry, message)
         # Each message's own History shows its entry (entries of one bulk action must not hide each other).
-        assert "as a bulk action" in html_of(as_moderator_a.get(url("history", message)))
+        assert "as a bulk action" in html_of(as_moderator_a.get(moderation.url("history", message)))
 
 
 def test_bulk_select_all_reaches_only_own_clinic_and_follows_the_listing_filters(as_moderator_a, msgs):
@@ -55,7 +46,7 @@ def test_bulk_select_all_reaches_only_own_clinic_and_follows_the_listing_filters
     assert label(msgs.approved) not in confirmation
     for message in [msgs.b, *msgs.b_others]:
         assert label(message) not in confirmation
-    for value in B_VALUES:
+    for value in moderation.B_VALUES:
         assert value not in confirmation
 
     as_moderator_a.post(bulk_url("spam") + query)
@@ -109,7 +100,7 @@ def test_superuser_bulk_acts_across_clinics(as_superuser, msgs):
 
 
 def test_listing_has_the_bulk_action_footer(as_moderator_a, msgs):
-    html = html_of(as_moderator_a.get(INDEX_URL))
+    html = html_of(as_moderator_a.get(moderation.INDEX_URL))
     assert "data-bulk-action-footer" in html
     assert "bulk-actions.js" in html
     for action in ("approve", "reject", "spam", "restore"):

@@ -27,6 +27,7 @@ from tests.patient_messages.support import (
     send,
     view,
 )
+from tests.support import assert_notification_waits_for_commit
 
 # --- Closing --------------------------------------------------------------------------------------------------------
 
@@ -204,11 +205,7 @@ def test_an_urgent_notification_says_urgent_and_nothing_of_the_symptoms(send_com
 def test_the_notification_is_sent_only_once_the_message_is_committed(
     client, procedure_a, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        send(client, procedure_a)
-
-    assert len(callbacks) == 1
-    assert not mail.outbox
+    assert_notification_waits_for_commit(django_capture_on_commit_callbacks, lambda: send(client, procedure_a))
 
 
 def test_without_a_notification_address_no_email_is_sent_and_the_message_is_kept(send_committed, clinic_a, procedure_a):

@@ -18,36 +18,36 @@ from tests.factories import ClinicFactory, ContactPageFactory, ProcedurePageFact
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
+# What each clinic's procedure page and its recovery page say: words the other clinic never uses.
+KYPHOPLASTY = (
+    "Kyphoplasty restores the height of a collapsed bone in the spine.",
+    "Most people walk the same day after kyphoplasty.",
+)
+RHIZOTOMY = (
+    "Rhizotomy calms the nerve that carries pain from a facet joint.",
+    "Some people feel a sunburn-like tingle after rhizotomy.",
+)
+
+
+def clinic_pages(clinic, procedure, summaries, town):
+    """A procedure page, its recovery page and a contact page in `clinic`."""
+    procedure_summary, recovery_summary = summaries
+    procedure_page = ProcedurePageFactory(parent=clinic.home_page, title=procedure, summary=procedure_summary)
+    recovery_page = RecoveryGuidancePageFactory(
+        parent=procedure_page, title=f"What to expect after {procedure.lower()}", summary=recovery_summary
+    )
+    contact_page = ContactPageFactory(
+        parent=clinic.home_page, title="Contact us", search_description=f"Write to the {town} front desk."
+    )
+    return procedure_page, recovery_page, contact_page
+
+
 @pytest.fixture
 def content(clinics):
     """Procedure, recovery and contact pages in both clinics; each clinic has words the other never uses."""
     clinic_a, clinic_b = clinics
-    a_procedure = ProcedurePageFactory(
-        parent=clinic_a.home_page,
-        title="Kyphoplasty",
-        summary="Kyphoplasty restores the height of a collapsed bone in the spine.",
-    )
-    a_recovery = RecoveryGuidancePageFactory(
-        parent=a_procedure,
-        title="What to expect after kyphoplasty",
-        summary="Most people walk the same day after kyphoplasty.",
-    )
-    a_contact = ContactPageFactory(
-        parent=clinic_a.home_page, title="Contact us", search_description="Write to the Alphaville front desk."
-    )
-    b_procedure = ProcedurePageFactory(
-        parent=clinic_b.home_page,
-        title="Rhizotomy",
-        summary="Rhizotomy calms the nerve that carries pain from a facet joint.",
-    )
-    b_recovery = RecoveryGuidancePageFactory(
-        parent=b_procedure,
-        title="What to expect after rhizotomy",
-        summary="Some people feel a sunburn-like tingle after rhizotomy.",
-    )
-    b_contact = ContactPageFactory(
-        parent=clinic_b.home_page, title="Contact us", search_description="Write to the Betatown front desk."
-    )
+    a_procedure, a_recovery, a_contact = clinic_pages(clinic_a, "Kyphoplasty", KYPHOPLASTY, "Alphaville")
+    b_procedure, b_recovery, b_contact = clinic_pages(clinic_b, "Rhizotomy", RHIZOTOMY, "Betatown")
     return SimpleNamespace(
         clinic_a=clinic_a,
         clinic_b=clinic_b,

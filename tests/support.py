@@ -1,0 +1,61 @@
+"""Helpers shared by tests of more than one app."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.core import mail
+from django.core.cache import cache
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SETTINGS_SETUP = "import django; django.setup(); from django.conf import settings as s; "
+
+
+def python(code, **env):
+    """Run `code` in a fresh interpreter with only the given environment (plus PATH)."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def printed_by_settings(code, **env):
+    """The words `code` prints, with the settings loaded as `s`, in a fresh interpreter that must start cleanly."""
+    result = python(SETTINGS_SETUP + code, **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def all_cache_keys():
+    """Every key in the default cache: LocMemCache's dict in the SQLite run, Redis's KEYS in the services run."""
+    backend = cache._cache
+    if hasattr(backend, "get_client"):
+        return [key.decode() for key in backend.get_client().keys("*")]
+    return list(backend)
+
+
+def assert_notification_waits_for_commit(capture_on_commit_callbacks, submit):
+    """`submit()` queues exactly one notification for after the commit and sends nothing before it."""
+    with capture_on_commit_callbacks(execute=False) as callbacks:
+        submit()
+
+    assert len(callbacks) == 1
+    assert not mail.outbox
+
+
+def assert_all_in(text, *parts):
+    """Each of `parts` appears in `text`; a failure lists every one that is missing."""
+    missing = [part for part in parts if part not in text]
+    assert not missing, f"not found: {missing}"
+
+
+def logged_in_as_each(client, users, queries):
+    """Log `client` in as each of `users` in turn and, for each, yield every one of `queries`."""
+    for user in users:
+        client.force_login(user)
+        yield from queries
