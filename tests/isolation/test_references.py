@@ -20,7 +20,6 @@ from tests.isolation.form_values import (
 from tests.isolation.references_support import (
     IMAGE_REFUSAL,
     assert_nothing_of_b,
-    build_items,
     edit_form,
     edit_url,
     preview_url,
@@ -28,12 +27,6 @@ from tests.isolation.references_support import (
 )
 from tests.isolation.responses import marker_hits
 from tests.isolation.world import B_PREFIX
-
-
-@pytest.fixture
-def items(clinic_a, clinic_b):
-    return build_items(clinic_a, clinic_b)
-
 
 # --- Foreign keys: the hero image ---------------------------------------------------------------------------------
 

@@ -15,16 +15,9 @@ from tests.isolation.form_values import (
 from tests.isolation.references_support import (
     IMAGE_REFUSAL,
     assert_nothing_of_b,
-    build_items,
     edit_url,
 )
 from tests.isolation.responses import response_text
-
-
-@pytest.fixture
-def items(clinic_a, clinic_b):
-    return build_items(clinic_a, clinic_b)
-
 
 # --- Revisions stored before the rule ------------------------------------------------------------------------------
 
