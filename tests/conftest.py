@@ -55,8 +55,8 @@ def _isolated_cache_and_media(settings, tmp_path):
 
 # The two clinics most tests use: name, hostname, phone, address and brand colour, all distinct.
 CLINIC_DETAILS = {
-    "a": ("ASCPM", "ascpm.test", "(555) 010-1111", "1 Alpha Road\nAlphaville", "#0b6e69"),
-    "b": ("Spinal Diagnostics", "spinaldiagnostics.test", "(555) 010-2222", "2 Beta Avenue\nBetatown", "#5b2a86"),
+    "a": ("ASCPM", "ascpm.test", "(217) 555-0111", "1 Alpha Road\nAlphaville", "#0b6e69"),
+    "b": ("Spinal Diagnostics", "spinaldiagnostics.test", "(309) 555-0122", "2 Beta Avenue\nBetatown", "#5b2a86"),
 }
 
 

@@ -7,7 +7,8 @@ import wagtail_factories
 from django.contrib.auth import get_user_model
 
 from pages.clinics.onboarding import create_or_update_clinic
-from pages.models import ContactFormField, ContactPage, PatientMessage, ProcedurePage, RecoveryGuidancePage
+from pages.clinics.scope import clinic_of
+from pages.models import Clinician, ContactFormField, ContactPage, PatientMessage, ProcedurePage, RecoveryGuidancePage
 
 TEST_PASSWORD = "correct-horse-battery"
 
@@ -37,7 +38,7 @@ class ClinicFactory(factory.Factory):
     name = factory.Sequence(lambda n: f"Clinic {n}")
     hostname = factory.LazyAttribute(lambda clinic: f"{clinic.name.lower().replace(' ', '-')}.test")
     port = 80
-    phone = factory.Sequence(lambda n: f"(555) 010-{n:04d}")
+    phone = factory.Sequence(lambda n: f"(217) 555-{n % 10000:04d}")
     address = factory.Sequence(lambda n: f"{n} Test Street\nTestville")
     opening_hours = "Monday to Friday: 9am to 5pm"
     notification_email = factory.LazyAttribute(lambda clinic: f"staff@{clinic.hostname}")
@@ -50,13 +51,22 @@ def role_user(clinic, role):
     return UserFactory(username=username, groups=[clinic.groups[role]])
 
 
+def clinician_for(parent, name="Dr Test Reviewer", credentials="MD, pain medicine"):
+    """The clinician `name` of the clinic whose tree holds `parent`, created on first use."""
+    clinic = clinic_of(parent) if parent is not None else None
+    if clinic is None:
+        return None
+    clinician, _ = Clinician.objects.get_or_create(site_id=clinic.pk, name=name, defaults={"credentials": credentials})
+    return clinician
+
+
 class ReviewedPageFactory(wagtail_factories.PageFactory):
     """Medical content pages say who last reviewed them and when."""
 
     class Meta:
         abstract = True
 
-    reviewer_name = "Dr Test Reviewer"
+    reviewer = factory.LazyAttribute(lambda page: clinician_for(page.parent))
     last_reviewed = datetime.date(2026, 3, 15)
 
 
@@ -77,7 +87,6 @@ class ProcedurePageFactory(ReviewedPageFactory):
     duration = "About 15 minutes."
     risks = "<p>Some soreness where the needle went in.</p>"
     body_location = "Facet joints of the neck or lower back"
-    reviewer_credentials = "MD, pain medicine"
 
 
 class RecoveryGuidancePageFactory(ReviewedPageFactory):

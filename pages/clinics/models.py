@@ -7,7 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from pages.clinics import branding
+from pages.clinics import branding, phones
 from pages.clinics.references import ClinicBounds, ClinicReferencesFormMixin, ClinicReferencesMixin
 from pages.fields import line, lines, optional_image
 from pages.patient_messages import rules
@@ -41,16 +41,28 @@ class ClinicSettings(ClinicReferencesMixin, BaseSiteSetting):
     )
     phone = line(
         "phone number",
-        "The number patients should call, as it should be shown, e.g. '(555) 014-2200'.",
+        "The number patients should call, as it should be shown, with its area code, e.g. '(217) 555-0142'. "
+        "Urgent advice on every page tells patients to call it.",
         max_length=40,
+        blank=False,
+        validators=[phones.validate_phone_number],
     )
     address = lines(
         "address",
-        "Postal address, one part per line, e.g. '12 Market Street\\nSpringfield'.",
+        "Postal address, one part per line, e.g. '12 Market Street', then 'Springfield, IL 62701' on the next line.",
     )
     opening_hours = lines(
         "opening hours",
         "One line per day or range, e.g. 'Monday to Friday: 8am to 5pm'.",
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="privacy notice",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The clinic's privacy notice page. Both patient forms and the footer of every page link to it.",
     )
     notification_email = models.EmailField(
         "notification email",
@@ -104,7 +116,7 @@ class ClinicSettings(ClinicReferencesMixin, BaseSiteSetting):
     )
 
     # One query for the settings and the logo on every page.
-    select_related = ["logo"]
+    select_related = ["logo", "privacy_page"]
     # The logo is refused, and never shown back, when it is another clinic's (see ClinicReferencesMixin).
     base_form_class = ClinicSettingsForm
 
@@ -119,7 +131,7 @@ class ClinicSettings(ClinicReferencesMixin, BaseSiteSetting):
             heading="Name and branding",
         ),
         MultiFieldPanel(
-            [FieldPanel("phone"), FieldPanel("address"), FieldPanel("opening_hours")],
+            [FieldPanel("phone"), FieldPanel("address"), FieldPanel("opening_hours"), FieldPanel("privacy_page")],
             heading="Contact details",
         ),
         MultiFieldPanel([FieldPanel("notification_email")], heading="Staff notifications"),
@@ -172,6 +184,5 @@ class ClinicSettings(ClinicReferencesMixin, BaseSiteSetting):
 
     @property
     def phone_href(self):
-        """The phone number as a tel: URL (digits and a leading +), for a tap-to-call link."""
-        digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
-        return f"tel:{digits}" if digits else ""
+        """The phone number as a tel: URL in international format, for a tap-to-call link."""
+        return phones.tel_href(self.phone)

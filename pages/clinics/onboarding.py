@@ -26,7 +26,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from pages.clinics import branding
+from pages.clinics import branding, phones
 from pages.clinics.models import ClinicSettings
 from pages.clinics.roles import ADMIN_ACCESS, MEDICAL_REVIEWERS, ROLES, group_name
 from pages.content.home import ClinicHomePage
@@ -91,6 +91,11 @@ def validate_clinic_input(name, hostname, port, settings_values):
     if not isinstance(port, int) or not 1 <= port <= 65535:
         raise ClinicInputError(f"The port must be a whole number from 1 to 65535, not {port!r}.")
     values = {key: value for key, value in settings_values.items() if value is not None}
+    if values.get("phone"):
+        try:
+            phones.validate_phone_number(values["phone"])
+        except ValidationError as exc:
+            raise ClinicInputError(f"Phone: {exc.messages[0]}") from exc
     if values.get("notification_email"):
         try:
             validate_email(values["notification_email"])
@@ -179,7 +184,8 @@ def _ensure_settings(site, clinic):
             setattr(instance, key, value)
             changed = True
     if changed:
-        instance.full_clean()
+        # A clinic may start without a phone number: its settings then show as incomplete until staff add one.
+        instance.full_clean(exclude=[] if instance.phone else ["phone"])
         instance.save()
     return instance
 

@@ -22,7 +22,13 @@ class ClinicHomePage(PageReferencesMixin, Page):
 
     # Clinic home pages sit directly under the tree root; one per Site. Child types grow with the content issues.
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.ProcedurePage", "pages.ContactPage"]
+    subpage_types = [
+        "pages.ProcedurePage",
+        "pages.ContactPage",
+        "pages.GeneralPage",
+        "pages.TreatmentsIndexPage",
+        "pages.TeamPage",
+    ]
 
     class Meta:
         verbose_name = "clinic home page"

@@ -8,7 +8,6 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 
 from pages.content.readability import as_sentence, html_to_text, reading_grade, stream_text
-from pages.fields import line
 
 REVIEW_INTERVAL_YEARS = 1
 
@@ -23,23 +22,24 @@ def one_year_after(date):
 class MedicalReviewMixin(models.Model):
     """Who checked a clinical page, when, and when it must be checked again (shown to patients, NHS.UK style)."""
 
-    reviewer_name = line(
-        "reviewed by",
-        "The clinician who checked this page, e.g. 'Dr Maria Alvarez'.",
-        max_length=120,
-        blank=False,
-    )
-    reviewer_credentials = line(
-        "reviewer credentials",
-        "Their qualifications and role, e.g. 'MD, board-certified in pain medicine'.",
-        max_length=160,
+    reviewer = models.ForeignKey(
+        "pages.Clinician",
+        verbose_name="medical reviewer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The clinic's clinician who checks this page. Add clinicians under Clinicians.",
     )
     last_reviewed = models.DateField(
         "last reviewed",
-        help_text="The date of the last medical review, e.g. 15 March 2026.",
+        null=True,
+        blank=True,
+        help_text="Set when a medical reviewer approves the page in the clinic's medical review.",
     )
     next_review_due = models.DateField(
         "next review due",
+        null=True,
         blank=True,
         help_text="Leave empty for one year after the last review.",
     )
@@ -47,8 +47,7 @@ class MedicalReviewMixin(models.Model):
     review_panels = [
         MultiFieldPanel(
             [
-                FieldPanel("reviewer_name"),
-                FieldPanel("reviewer_credentials"),
+                FieldPanel("reviewer"),
                 FieldPanel("last_reviewed"),
                 FieldPanel("next_review_due"),
             ],

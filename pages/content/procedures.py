@@ -137,7 +137,7 @@ class ProcedurePage(PageReferencesMixin, MedicalReviewMixin, PatientMessagesMixi
     # Every patient-facing section is searchable, not only the first few.
     search_fields = Page.search_fields + [index.SearchField(name) for name in patient_text_fields]
 
-    parent_page_types = ["pages.ClinicHomePage"]
+    parent_page_types = ["pages.ClinicHomePage", "pages.TreatmentsIndexPage"]
     subpage_types = ["pages.RecoveryGuidancePage"]
 
     class Meta:

@@ -18,10 +18,15 @@ def medical_clinic(clinic, url):
     return data
 
 
-def reviewer(page):
-    person = {"@type": "Person", "name": page.reviewer_name}
-    if page.reviewer_credentials:
-        person["description"] = page.reviewer_credentials
+def reviewer(clinician):
+    """The reviewing clinician as a schema.org Person, or None for a page without one."""
+    if clinician is None:
+        return None
+    person = {"@type": "Person", "name": clinician.name}
+    if clinician.credentials:
+        person["honorificSuffix"] = clinician.credentials
+    if clinician.role:
+        person["jobTitle"] = clinician.role
     return person
 
 
@@ -51,9 +56,10 @@ def medical_web_page(page, url, clinic, clinic_url, about):
         "description": page.summary,
         "medicalAudience": {"@type": "Patient"},
         "about": about,
-        "reviewedBy": reviewer(page),
         "publisher": medical_clinic(clinic, clinic_url),
     }
+    if page.reviewer is not None:
+        data["reviewedBy"] = reviewer(page.reviewer)
     if page.last_reviewed:
         data["lastReviewed"] = page.last_reviewed.isoformat()
     return data

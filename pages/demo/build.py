@@ -16,7 +16,15 @@ from pages.clinics import branding
 from pages.clinics.onboarding import create_or_update_clinic
 from pages.clinics.roles import ROLES
 from pages.demo import content as demo_content
-from pages.models import ContactFormField, ContactPage, PatientMessage, ProcedurePage, RecoveryGuidancePage, Status
+from pages.models import (
+    Clinician,
+    ContactFormField,
+    ContactPage,
+    PatientMessage,
+    ProcedurePage,
+    RecoveryGuidancePage,
+    Status,
+)
 from pages.patient_messages import rules
 
 SUPERUSER = ("admin", "clinic-admin-demo")
@@ -42,7 +50,7 @@ CLINICS = (
         settings={
             "display_name": "ASCPM",
             "short_description": "Spine care and pain management",
-            "phone": "(555) 010-4410",
+            "phone": "(217) 555-0144",
             "address": "200 Harbor Medical Plaza\nSuite 310\nSpringfield",
             "opening_hours": "Monday to Friday: 8am to 5pm\nSaturday and Sunday: closed",
             "notification_email": "frontdesk@ascpm.example",
@@ -57,7 +65,7 @@ CLINICS = (
         settings={
             "display_name": "Spinal Diagnostics",
             "short_description": "Diagnosis and treatment of back and neck pain",
-            "phone": "(555) 010-7720",
+            "phone": "(309) 555-0172",
             "address": "48 Riverside Drive\nBuilding B\nLakeview",
             "opening_hours": "Monday to Thursday: 7:30am to 6pm\nFriday: 7:30am to 3pm",
             "notification_email": "team@spinaldiagnostics.example",
@@ -152,15 +160,31 @@ def ensure_contact_page(home, clinic_name):
     return page
 
 
-def ensure_content(home, demo):
+def ensure_clinicians(site, demo):
+    """The clinic's clinicians by name, created or brought back to the demo text."""
+    clinicians = {}
+    for data in demo_content.CLINICIANS[demo.account_prefix]:
+        clinician, _ = Clinician.objects.update_or_create(
+            site=site, name=data["name"], defaults={key: value for key, value in data.items() if key != "name"}
+        )
+        clinicians[clinician.name] = clinician
+    return clinicians
+
+
+def with_reviewer(data, clinicians):
+    """Page data with its reviewer's name replaced by that clinician of the clinic."""
+    return {**data, "reviewer": clinicians[data["reviewer"]]} if "reviewer" in data else data
+
+
+def ensure_content(home, demo, clinicians):
     """The clinic's pages; returns its clinical pages by path under the home page, e.g. "facet-joint-injections"."""
     content = demo_content.CONTENT[demo.account_prefix]
     pages = {}
     for procedure_data, recovery_pages in content["procedures"]:
-        procedure = ensure_page(home, ProcedurePage, procedure_data)
+        procedure = ensure_page(home, ProcedurePage, with_reviewer(procedure_data, clinicians))
         pages[procedure.slug] = procedure
         for recovery_data in recovery_pages:
-            recovery = ensure_page(procedure, RecoveryGuidancePage, recovery_data)
+            recovery = ensure_page(procedure, RecoveryGuidancePage, with_reviewer(recovery_data, clinicians))
             pages[f"{procedure.slug}/{recovery.slug}"] = recovery
     ensure_contact_page(home, demo.settings["display_name"])
     return pages
@@ -226,7 +250,7 @@ def build_demo(port=8000):
             home.introduction = demo.introduction
             home.save_revision().publish()
         ensure_logo(result, demo)
-        pages = ensure_content(home, demo)
+        pages = ensure_content(home, demo, ensure_clinicians(result.site, demo))
         lines.append(f"{demo.name}: {result.site.root_url}/  (admin: {result.site.root_url}/admin/)")
         accounts = {}
         for role in ROLES:

@@ -70,8 +70,7 @@ ASCPM_PROCEDURE = {
     ],
     "body_location": "Facet joints of the neck or back",
     "procedure_type": "PercutaneousProcedure",
-    "reviewer_name": "Dr Elena Marsh",
-    "reviewer_credentials": "MD, board-certified in pain medicine",
+    "reviewer": "Dr Elena Marsh",
     "last_reviewed": datetime.date(2026, 3, 15),
     "next_review_due": datetime.date(2027, 3, 15),
 }
@@ -129,8 +128,7 @@ SPINAL_PROCEDURE = {
     ],
     "body_location": "Facet joints of the neck or back",
     "procedure_type": "PercutaneousProcedure",
-    "reviewer_name": "Dr Samuel Okafor",
-    "reviewer_credentials": "DO, interventional spine specialist",
+    "reviewer": "Dr Samuel Okafor",
     "last_reviewed": datetime.date(2025, 12, 10),
     "next_review_due": datetime.date(2026, 12, 10),
 }
@@ -202,8 +200,7 @@ SPINAL_RECOVERY = {
         "<li>pain that is very bad or keeps getting worse</li>"
         "<li>trouble controlling your bladder or bowels</li></ul>"
     ),
-    "reviewer_name": "Dr Samuel Okafor",
-    "reviewer_credentials": "DO, interventional spine specialist",
+    "reviewer": "Dr Samuel Okafor",
     "last_reviewed": datetime.date(2025, 11, 2),
     "next_review_due": datetime.date(2026, 11, 2),
 }
@@ -341,6 +338,30 @@ MESSAGES = {
             "body": "Do I need someone to drive me home afterwards?",
             "status": "pending",
             "days_ago": 1,
+        },
+    ],
+}
+
+# Each clinic's clinicians; pages name their reviewer by name ("reviewer" above).
+CLINICIANS = {
+    "ascpm": [
+        {
+            "name": "Dr Elena Marsh",
+            "credentials": "MD, board-certified in pain medicine",
+            "role": "Interventional pain physician",
+            "bio": "Dr Marsh treats back and neck pain with injections and nerve treatments. She trained in "
+            "anaesthesia and pain medicine and has led the clinic's spine service for ten years.",
+            "sort_order": 0,
+        },
+    ],
+    "spinaldiagnostics": [
+        {
+            "name": "Dr Samuel Okafor",
+            "credentials": "DO, interventional spine specialist",
+            "role": "Spine physician",
+            "bio": "Dr Okafor finds the cause of spine pain with careful tests and treats it with guided "
+            "injections. He trained in physical medicine and rehabilitation.",
+            "sort_order": 0,
         },
     ],
 }

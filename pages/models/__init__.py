@@ -4,20 +4,26 @@ Django imports this module to register the app's models. Import order is registr
 after the records they point at.
 """
 
+from pages.clinics.clinicians import Clinician
 from pages.clinics.models import ClinicSettings
 from pages.contact.models import ContactFormField, ContactPage
+from pages.content.general import GeneralPage
 from pages.content.home import ClinicHomePage
 from pages.content.mixins import MedicalReviewMixin, PatientTextMixin
 from pages.content.procedures import ProcedurePage
 from pages.content.recovery import RecoveryGuidancePage
+from pages.content.team import TeamPage
+from pages.content.treatments import TreatmentsIndexPage
 from pages.patient_messages.models import PatientMessage, Status
 from pages.patient_messages.page import PatientMessagesMixin
 
 __all__ = [
     "ClinicHomePage",
+    "Clinician",
     "ClinicSettings",
     "ContactFormField",
     "ContactPage",
+    "GeneralPage",
     "MedicalReviewMixin",
     "PatientMessage",
     "PatientMessagesMixin",
@@ -25,4 +31,6 @@ __all__ = [
     "ProcedurePage",
     "RecoveryGuidancePage",
     "Status",
+    "TeamPage",
+    "TreatmentsIndexPage",
 ]

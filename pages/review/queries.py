@@ -72,8 +72,8 @@ def with_review_dates(pages):
         .annotate(
             review_due=_review_field("next_review_due"),
             review_last=_review_field("last_reviewed"),
-            reviewer=_review_field("reviewer_name"),
-            reviewer_credentials=_review_field("reviewer_credentials"),
+            reviewer=_review_field("reviewer__name"),
+            reviewer_credentials=_review_field("reviewer__credentials"),
             page_type_label=type_label,
         )
         .filter(review_due__isnull=False)

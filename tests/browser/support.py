@@ -68,8 +68,8 @@ class Clinic:
     phone: str
 
 
-ASCPM = Clinic("ASCPM", "ascpm.localhost", "(555) 010-4410")
-SPINAL = Clinic("Spinal Diagnostics", "spinaldiagnostics.localhost", "(555) 010-7720")
+ASCPM = Clinic("ASCPM", "ascpm.localhost", "(217) 555-0144")
+SPINAL = Clinic("Spinal Diagnostics", "spinaldiagnostics.localhost", "(309) 555-0172")
 
 PROCEDURE_PATH = "/facet-joint-injections/"
 RECOVERY_PATH = "/facet-joint-injections/what-to-expect-after/"

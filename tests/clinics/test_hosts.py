@@ -82,7 +82,7 @@ def test_a_missing_page_on_a_clinic_host_is_a_branded_404(clinic_a, client):
     assert response.status_code == 404
     html = response.content.decode()
     assert "We cannot find that page" in html
-    assert "(555) 010-1111" in html
+    assert "(217) 555-0111" in html
 
 
 @override_settings(ALLOWED_HOSTS=["ascpm.test"])
@@ -98,11 +98,11 @@ def test_the_health_check_answers_on_any_host_and_names_no_clinic(clinics, clien
 
 
 def test_two_clinics_on_one_hostname_with_different_ports_are_told_apart(db, client):
-    ClinicFactory(name="Port One", hostname="shared.test", port=8001, phone="(555) 000-0001")
+    ClinicFactory(name="Port One", hostname="shared.test", port=8001, phone="(217) 555-0101")
     # The same hostname for another clinic is refused by onboarding, so build the second Site directly.
     from wagtail.models import Site
 
-    other = ClinicFactory(name="Port Two", hostname="other.test", port=8002, phone="(555) 000-0002")
+    other = ClinicFactory(name="Port Two", hostname="other.test", port=8002, phone="(217) 555-0102")
     Site.objects.filter(pk=other.site.pk).update(hostname="shared.test")
     one = client.get("/", HTTP_HOST="shared.test:8001", SERVER_PORT="8001").content.decode()
     two = client.get("/", HTTP_HOST="shared.test:8002", SERVER_PORT="8002").content.decode()

@@ -54,7 +54,7 @@ def test_create_clinic_sets_the_settings_it_is_given():
         "--hostname",
         "ascpm.example.com",
         "--phone",
-        "(555) 010-4410",
+        "(217) 555-0144",
         "--address",
         "200 Harbor Plaza\\nSpringfield",
         "--notification-email",
@@ -63,7 +63,7 @@ def test_create_clinic_sets_the_settings_it_is_given():
         "#0B6E69",
     )
     clinic = ClinicSettings.objects.get(site__site_name="ASCPM")
-    assert clinic.phone == "(555) 010-4410"
+    assert clinic.phone == "(217) 555-0144"
     assert clinic.address_lines == ["200 Harbor Plaza", "Springfield"]
     assert clinic.notification_email == "desk@ascpm.example"
     assert clinic.brand_colour == "#0b6e69"
@@ -72,18 +72,18 @@ def test_create_clinic_sets_the_settings_it_is_given():
 @pytest.mark.django_db
 def test_running_create_clinic_again_changes_nothing(clinic_a):
     before = database_snapshot()
-    run_create_clinic("--name", "ASCPM", "--hostname", "ascpm.test", "--phone", "(555) 010-1111")
+    run_create_clinic("--name", "ASCPM", "--hostname", "ascpm.test", "--phone", "(217) 555-0111")
     assert database_snapshot() == before
 
 
 @pytest.mark.django_db
 def test_running_create_clinic_again_updates_hostname_and_only_the_settings_given(clinic_a):
-    run_create_clinic("--name", "ASCPM", "--hostname", "new-ascpm.test", "--phone", "(555) 999-0000")
+    run_create_clinic("--name", "ASCPM", "--hostname", "new-ascpm.test", "--phone", "(217) 555-0199")
     site = Site.objects.get(site_name="ASCPM")
     assert site.hostname == "new-ascpm.test"
     assert site.root_page_id == clinic_a.home_page.pk
     clinic = ClinicSettings.objects.get(site=site)
-    assert clinic.phone == "(555) 999-0000"
+    assert clinic.phone == "(217) 555-0199"
     assert clinic.address == "1 Alpha Road\nAlphaville"  # not given, so kept
     assert Site.objects.count() == 1
 

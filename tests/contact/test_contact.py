@@ -45,7 +45,7 @@ def test_contact_page_shows_labelled_form_required_marks_and_urgent_notice(clien
         assert f'<label class="form-label" for="{field_id}">{label} <span class="form-required"' in html
     assert 'autocomplete="email"' in html
     assert "Do not use this form for urgent medical problems" in html
-    assert '<a href="tel:5550101111">(555) 010-1111</a>' in html
+    assert '<a href="tel:+12175550111">(217) 555-0111</a>' in html
     # The honeypot is hidden from screen readers too, and the time-trap token is there.
     assert re.search(r'<div class="form-trap" aria-hidden="true">\s*<label for="id_hp-website">', html)
     assert rendered_token(response).startswith(contact_page.spam_purpose)

@@ -8,7 +8,15 @@ from wagtail.models import Page, WorkflowState
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from pages.models import ClinicHomePage, ContactPage, ProcedurePage, RecoveryGuidancePage
+from pages.models import (
+    ClinicHomePage,
+    ContactPage,
+    GeneralPage,
+    ProcedurePage,
+    RecoveryGuidancePage,
+    TeamPage,
+    TreatmentsIndexPage,
+)
 from tests.contact.support import NAME_FIELD
 from tests.factories import ClinicFactory, ProcedurePageFactory, role_user
 
@@ -29,8 +37,7 @@ def procedure_data(title="Radiofrequency ablation", slug=None):
             "body": streamfield([]),
             "body_location": "Lower back",
             "procedure_type": "PercutaneousProcedure",
-            "reviewer_name": "Dr Test",
-            "reviewer_credentials": "",
+            "reviewer": "",
             "last_reviewed": "2026-03-15",
             "next_review_due": "",
         }
@@ -57,8 +64,7 @@ def recovery_data():
             "activity_advice": rich_text("<p>Rest.</p>"),
             "warning_signs": rich_text("<p>Fever.</p>"),
             "body": streamfield([]),
-            "reviewer_name": "Dr Test",
-            "reviewer_credentials": "",
+            "reviewer": "",
             "last_reviewed": "2026-03-15",
             "next_review_due": "",
         }
@@ -94,7 +100,13 @@ class ClinicPageAdminTests(WagtailPageTestCase):
         pass
 
     def test_page_types_can_only_be_created_in_their_place(self):
-        self.assertAllowedSubpageTypes(ClinicHomePage, {ProcedurePage, ContactPage})
+        self.assertAllowedSubpageTypes(
+            ClinicHomePage, {ProcedurePage, ContactPage, GeneralPage, TreatmentsIndexPage, TeamPage}
+        )
+        self.assertAllowedSubpageTypes(TreatmentsIndexPage, {ProcedurePage})
+        self.assertAllowedSubpageTypes(GeneralPage, {GeneralPage})
+        self.assertAllowedSubpageTypes(TeamPage, set())
+        self.assertAllowedParentPageTypes(ProcedurePage, {ClinicHomePage, TreatmentsIndexPage})
         self.assertAllowedSubpageTypes(ProcedurePage, {RecoveryGuidancePage})
         self.assertAllowedSubpageTypes(RecoveryGuidancePage, set())
         self.assertAllowedSubpageTypes(ContactPage, set())

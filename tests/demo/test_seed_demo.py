@@ -106,7 +106,7 @@ def test_demo_content_is_published_on_both_sites_and_readable_at_grade_8_or_belo
     for page in clinical:
         grade = page.reading_grade(target=8)
         assert grade.grade is not None and grade.meets_target, (page.url_path, grade.summary)
-        assert page.reviewer_name and page.last_reviewed and page.next_review_due
+        assert page.reviewer and page.last_reviewed and page.next_review_due
 
 
 # --- Demo patient messages -----------------------------------------------------------------------------------------

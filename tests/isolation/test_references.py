@@ -187,7 +187,7 @@ def create_data(client, clinic, hero_image):
             "slug": "new-injection",
             "summary": "A new procedure.",
             "body_location": "Lower back",
-            "reviewer_name": "Dr Test",
+            "reviewer": "",
             "last_reviewed": "2026-03-15",
             "hero_image": str(hero_image.pk),
             **{name: rich_text("<p>Text.</p>") for name in ("what_it_is", "how_it_works", "benefits", "risks")},

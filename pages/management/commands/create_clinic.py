@@ -29,7 +29,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--display-name", help="Name shown to patients (default: --name, on creation).")
         parser.add_argument("--short-description", help="A line shown under the name.")
-        parser.add_argument("--phone", help="Phone number as shown to patients, e.g. '(555) 014-2200'.")
+        parser.add_argument("--phone", help="Phone number as shown to patients, e.g. '(217) 555-0142'.")
         parser.add_argument("--address", help="Postal address; separate lines with '\\n'.")
         parser.add_argument("--opening-hours", help="Opening hours; separate lines with '\\n'.")
         parser.add_argument("--notification-email", help="Address for staff notifications.")
