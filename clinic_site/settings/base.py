@@ -336,7 +336,10 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No Gravatar: staff avatars would send a hash of each staff email address to a third party on every admin page.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED", True)
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# How long one request may hold a patient message form's lock while storing it (pages/patient_messages/
+# submission.py). Longer than a worker's request timeout, so a slow INSERT is not raced by a resend; a lock whose
+# worker died just expires, and a resend meanwhile is asked to wait, with the form kept.
+PATIENT_MESSAGE_SEND_LOCK_SECONDS = env_int("PATIENT_MESSAGE_SEND_LOCK_SECONDS", 45, minimum=1)
 
 LOGGING = {
     "version": 1,

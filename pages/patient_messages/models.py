@@ -97,8 +97,9 @@ class PatientMessage(models.Model):
     submitted_at = models.DateTimeField("submitted", default=timezone.now)
     # A keyed hash of the sender's IP address (never the address) for flood checks and spam patterns.
     ip_hash = models.CharField("IP hash", max_length=64, blank=True, default="")
-    # A hash of the form's one-time token: a resubmitted or double-clicked form creates no second message.
-    form_token_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # A hash of the form's one-time token: a resubmitted or double-clicked form creates no second message (unique
+    # in the database, so only the database can say a form was already sent).
+    form_token_hash = models.CharField(max_length=64, blank=True, default="")
     moderated_at = models.DateTimeField("moderated", null=True, blank=True)
     moderated_by = staff_member("moderated by")
     reply = models.TextField(
@@ -129,6 +130,13 @@ class PatientMessage(models.Model):
             models.Index(fields=["site", "status", "submitted_at"], name="message_site_status_time"),
             # Duplicate checks and data-subject requests.
             models.Index(fields=["author_email", "page"], name="message_email_page"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_token_hash"],
+                condition=~models.Q(form_token_hash=""),
+                name="message_unique_form_token",
+            )
         ]
 
     def __str__(self):

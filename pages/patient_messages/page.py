@@ -25,6 +25,7 @@ REFUSAL_STATUS = {
     submission.Result.INVALID: 400,
     submission.Result.HEALTH_QUESTION: 200,
     submission.Result.TOO_SOON: 429,
+    submission.Result.STILL_SENDING: 409,
 }
 
 
@@ -40,7 +41,8 @@ class PatientMessagesMixin(RoutablePageMixin, models.Model):
     Routes (Wagtail's RoutablePageMixin): the page itself lists the approved messages and shows the form; the form
     posts to `messages/`, which stores the message and redirects to `messages/thanks/` (POST/redirect/GET), or
     shows the page again with everything the patient typed and why it was not sent: 400 invalid, 403 closed,
-    429 too soon after another message from the same connection; 200 with a question when it looks like personal
+    429 too soon after another message from the same connection, 409 while the same form is still being stored by
+    another request; 200 with a question when it looks like personal
     health information. A message the sender already sent is thanked like a new one (submission.py says why).
     The rules themselves are pure functions in pages/patient_messages/rules.py.
     """

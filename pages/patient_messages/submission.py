@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pages import antispam
@@ -25,8 +25,17 @@ from pages.patient_messages import flood, rules
 from pages.patient_messages.forms import PatientMessageForm
 from pages.patient_messages.models import MAX_BODY_LENGTH, PatientMessage, Status
 
-# Set while a form's message is being stored, so two requests carrying the same form cannot both store it.
+# A short lock while a form's message is being stored, so two requests carrying the same form do not both try.
+# Only the database says "already sent" (a unique constraint on the token's hash): a lock whose holder died
+# (a worker killed mid-INSERT) merely expires, and until then a resend is told to wait, form and text kept.
 FORM_TOKEN_CLAIM_KEY = "patient-messages:form-token:{}"  # noqa: S105 - a cache key, not a credential
+# Set once a form has taken its flood slots, so sending the same form again (after a failed attempt) never
+# counts against the patient's flood limit a second time.
+FORM_FLOOD_PAID_KEY = "patient-messages:flood-paid:{}"
+STILL_SENDING_MESSAGE = (
+    "Your message is still being sent. Please wait a few seconds and press Send again; what you typed is still "
+    "below, and it will not be sent twice."
+)
 
 
 class Result(enum.Enum):
@@ -37,6 +46,7 @@ class Result(enum.Enum):
     DUPLICATE = "duplicate"  # already stored from this address: answered as sent, not stored twice
     HEALTH_QUESTION = "health question"  # not an error: the patient edits the text or confirms it
     TOO_SOON = "too soon"
+    STILL_SENDING = "still sending"  # the same form is being stored by another request right now
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,8 @@ class Submission:
     form: PatientMessageForm
     # Spam flags set by the steps (the email flood limit) on top of the form's own traps.
     held_flags: list = field(default_factory=list)
+    # The cache key of the form's lock while this request holds it.
+    lock_key: str | None = None
 
     @property
     def body(self):
@@ -99,22 +111,22 @@ def receive(page, request):
     # The order is part of the privacy rule above: every step before `duplicate` reads only what the sender sent
     # (and takes the same flood slots for a duplicate as for a new message), so a duplicate is refused or thanked
     # exactly when a new message would be.
-    for step in (already_sent, health_question, flood_limit, claim_form, duplicate):
+    # The form's lock comes before the flood limit: a double click or a resend of one form is never "too soon".
+    for step in (already_sent, health_question, claim_form, flood_limit, duplicate):
         outcome = step(submission)
         if outcome is not None:
+            release_form(submission)
             return outcome
     return store(submission)
 
 
 def form_token_was_used(token_hash):
-    return (
-        cache.get(FORM_TOKEN_CLAIM_KEY.format(token_hash)) is not None
-        or PatientMessage.objects.filter(form_token_hash=token_hash).exists()
-    )
+    """Whether a message of this form is stored: the database's word, never the cache's."""
+    return PatientMessage.objects.filter(form_token_hash=token_hash).exists()
 
 
 def already_sent(submission):
-    """The same filled-in form again: its message exists or is being stored, so the patient is simply thanked."""
+    """The same filled-in form again and its message is stored: the patient is simply thanked."""
     if submission.token_hash and form_token_was_used(submission.token_hash):
         return Outcome(Result.ALREADY_SENT, urgent=submission.urgent)
     return None
@@ -138,8 +150,13 @@ def flood_limit(submission):
     and without a notification; a flood through many connections under one address pages nobody.
     """
     policy = submission.form.spam_policy
+    paid_key = FORM_FLOOD_PAID_KEY.format(submission.token_hash) if submission.token_hash else None
+    if paid_key and cache.get(paid_key) is not None:
+        return None  # this form already took its slots on an earlier attempt that stored nothing
     problem = flood.flood_problem(cache, ip=submission.ip, email=submission.email, policy=policy)
     if problem is None:
+        if paid_key:
+            cache.set(paid_key, 1, timeout=policy.max_age + 60)
         return None
     if problem == flood.FLOOD_BY_EMAIL:
         submission.held_flags.append(rules.FLAG_TIME_TRAP)
@@ -149,21 +166,34 @@ def flood_limit(submission):
 
 
 def claim_form(submission):
-    """Claim the form's one-time token; add() is atomic in the shared cache, so of two requests carrying the same
-    form only one stores the message, and the other thanks the patient."""
+    """Take the form's short lock; add() is atomic in the shared cache, so of two requests carrying the same form
+    only one goes on to store it at a time. The other answers from the database: thanked if the message is stored
+    by now, else asked to send again in a moment, with the form and everything typed."""
     token_hash = submission.token_hash
-    timeout = submission.form.spam_policy.max_age + 60
-    if token_hash and not cache.add(FORM_TOKEN_CLAIM_KEY.format(token_hash), 1, timeout=timeout):
+    if not token_hash:
+        return None
+    submission.lock_key = FORM_TOKEN_CLAIM_KEY.format(token_hash)
+    if cache.add(submission.lock_key, 1, timeout=settings.PATIENT_MESSAGE_SEND_LOCK_SECONDS):
+        return None
+    submission.lock_key = None  # another request's lock: not ours to release
+    if form_token_was_used(token_hash):
         return Outcome(Result.ALREADY_SENT, urgent=submission.urgent)
-    return None
+    submission.form.add_error(None, STILL_SENDING_MESSAGE)
+    return Outcome(Result.STILL_SENDING, form=submission.form, retry_after=2)
+
+
+def release_form(submission):
+    """Give back this request's lock on the form (a no-op without one)."""
+    if getattr(submission, "lock_key", None):
+        cache.delete(submission.lock_key)
+        submission.lock_key = None
 
 
 def duplicate(submission):
     """The same text from the same address on the same page, in a new form: thanked, not stored twice.
 
     Thanked rather than told: "you already sent this" would confirm to anyone who types an approved message and a
-    guessed address that the address wrote it. The form's token stays claimed, so sending that form again is
-    "already sent" too.
+    guessed address that the address wrote it. Sending that form again meets this rule again, and is thanked again.
     """
     if PatientMessage.objects.filter(
         author_email=submission.email, page_id=submission.page.pk, body=submission.body
@@ -204,9 +234,13 @@ def store(submission):
             if status != Status.SPAM:
                 # Spam is kept for review but announces nothing: moderators are not paged for programs.
                 transaction.on_commit(lambda: notify_new_patient_message.enqueue(message.pk))
-    except Exception:
-        # Nothing was stored: the same form must still be accepted when the patient sends it again.
-        if submission.token_hash:
-            cache.delete(FORM_TOKEN_CLAIM_KEY.format(submission.token_hash))
-        raise
+    except IntegrityError:
+        if not (submission.token_hash and form_token_was_used(submission.token_hash)):
+            raise
+        # Another request stored this form's message first (the unique token): the patient is thanked once.
+        return Outcome(Result.ALREADY_SENT, urgent=submission.urgent)
+    finally:
+        # Stored or not, the lock goes: stored, the database answers a resend; not stored (an error, or a worker
+        # stopped with SystemExit mid-INSERT), the same form must be accepted when the patient sends it again.
+        release_form(submission)
     return Outcome(Result.STORED, urgent=decision.is_urgent, message=message)

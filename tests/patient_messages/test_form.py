@@ -16,7 +16,6 @@ from pages.patient_messages import rules
 from pages.patient_messages.flood import FLOOD_BY_EMAIL, FLOOD_BY_IP, flood_problem, ip_hash
 from pages.patient_messages.forms import SPAM_SETTINGS_PREFIX, PatientMessageForm
 from pages.patient_messages.models import MAX_BODY_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Status
-from pages.patient_messages.submission import FORM_TOKEN_CLAIM_KEY
 from tests.factories import PatientMessageFactory
 from tests.patient_messages.support import (
     EMAIL,
@@ -92,19 +91,6 @@ def test_a_resubmitted_or_double_clicked_form_creates_one_message(send_committed
     assert second["Location"] == first["Location"]
     assert PatientMessage.objects.count() == 1
     assert len(mail.outbox) == 1
-
-
-def test_a_form_being_stored_by_another_request_is_not_stored_twice(client, procedure_a):
-    """Two concurrent requests with one form: the second finds the first's marker in the shared cache."""
-    data = message_data(procedure_a)
-    form = PatientMessageForm.for_page(procedure_a, data)
-    assert form.is_valid()
-    cache.add(FORM_TOKEN_CLAIM_KEY.format(form.token_hash), 1)
-
-    response = send(client, procedure_a, data)
-
-    assert response.status_code == 302
-    assert not PatientMessage.objects.exists()
 
 
 # --- Every refusal keeps the patient's input and stores nothing -----------------------------------------------------
