@@ -15,6 +15,9 @@ Settings (each optional; `<PREFIX>` is the form's prefix, "CONTACT" for contact 
   load balancer it must be set, or every patient shares the proxy's address and therefore one rate limit.
 """
 
+import hashlib
+import re
+import secrets
 import time
 from dataclasses import dataclass
 
@@ -122,6 +125,26 @@ def issue_time_token(purpose, *, now=None):
     `purpose` names the form (e.g. "contact-page:12"), so a token from one form is refused by another.
     """
     return _TimeTrapSigner(now).sign(purpose)
+
+
+# The random part of a one-time purpose (one_time_purpose).
+NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def one_time_purpose(prefix, token=None):
+    """The time-trap purpose of one rendering of a form: `prefix` (the form, e.g. "contact-page:12") and a nonce.
+
+    For a submitted form the nonce is read back from its token; the signature then proves that this form issued
+    it. Without a well-formed one a fresh nonce is used, so the token is refused as forged and the re-rendered form
+    gets a token that works. Each rendering's token is then unique, and its hash (`token_hash`) names one filled-in
+    form: a resubmitted, reloaded or double-clicked form is recognised.
+    """
+    prefix = f"{prefix}:"
+    if token:
+        claimed = token.rsplit(":", 2)[0]  # the signed value of "value:timestamp:signature"
+        if claimed.startswith(prefix) and NONCE.fullmatch(claimed[len(prefix) :]):
+            return claimed
+    return prefix + secrets.token_urlsafe(16)
 
 
 def time_token_problem(token, purpose, *, now=None, min_seconds=3, max_age=24 * 60 * 60):
@@ -271,8 +294,16 @@ class SpamProtectedFormMixin:
     def time_token(self):
         return self[self.time_token_field_name]
 
+    @property
+    def token_hash(self):
+        """A SHA-256 hash of the submitted time token ("" when there was none): the filled-in form's one-time id."""
+        token = getattr(self, "submitted_token", "")
+        return hashlib.sha256(token.encode()).hexdigest() if token else ""
+
     def clean(self):
         cleaned_data = super().clean()
+        # Kept before the trap fields leave cleaned_data.
+        self.submitted_token = cleaned_data.get(self.time_token_field_name) or ""
         token_problem = time_token_problem(
             cleaned_data.get(self.time_token_field_name),
             self.spam_purpose,

@@ -76,7 +76,7 @@ class ContactForm(SpamTrappedForm):
         return form_purpose(self.page.pk)
 
     def token_problem(self, token):
-        return antispam.time_token_problem(token, self.page.spam_purpose, now=time.time() + 10)
+        return antispam.time_token_problem(token, self.page.form_purpose(token), now=time.time() + 10)
 
     def assert_kept_input(self, response):
         contact.assert_form_kept_input(response)
@@ -104,7 +104,7 @@ class MessageForm(SpamTrappedForm):
 
     def other_kind_purpose(self):
         # A contact-page token naming this page's id: the right page number on the wrong kind of form.
-        return f"contact-page:{self.page.pk}"
+        return antispam.one_time_purpose(f"contact-page:{self.page.pk}")
 
     def token_problem(self, token):
         return antispam.time_token_problem(token, form_purpose(self.page.pk, token), now=time.time() + 10)

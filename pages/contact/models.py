@@ -5,10 +5,15 @@ moderators can read in the admin (see pages/wagtail_hooks.py); the notification 
 arrived. Every submission passes the shared spam checks in pages/antispam.py first.
 """
 
+import contextlib
+import datetime
+
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
@@ -27,6 +32,8 @@ from pages.content.references import ClinicFormPageForm, PageReferencesMixin
 # Settings prefix of the contact form's spam thresholds (CONTACT_RATE_LIMIT_SECONDS etc., see pages/antispam.py).
 SPAM_SETTINGS_PREFIX = "CONTACT"
 DEFAULT_SUBJECT = "New contact form submission"
+# The query parameter of the confirmation a stored submission redirects to.
+SENT_PARAMETER = "sent"
 # Editors name their own fields; these common names get the matching autocomplete token (WCAG 1.3.5).
 AUTOCOMPLETE_BY_NAME = {
     "name": "name",
@@ -47,6 +54,27 @@ class ContactFormField(AbstractFormField):
 
     class Meta(AbstractFormField.Meta):
         verbose_name = "contact form field"
+
+
+class UsedContactFormToken(models.Model):
+    """A contact form that was sent: the hash of its one-time token, unique, so the database says "already sent".
+
+    A row outlives its token's maximum age by a day at most: an older token is refused by the time trap anyway.
+    """
+
+    page = models.ForeignKey("pages.ContactPage", on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "sent contact form"
+
+    def __str__(self):
+        return f"Sent contact form #{self.pk}"
+
+
+class FormAlreadySent(Exception):
+    """The submitted form's one-time token was used before: its submission is stored."""
 
 
 class ContactPage(PageReferencesMixin, AbstractEmailForm):
@@ -113,17 +141,21 @@ class ContactPage(PageReferencesMixin, AbstractEmailForm):
         """Names this page in the form's time-trap token, so a token taken from another form is refused."""
         return f"contact-page:{self.pk}"
 
+    def form_purpose(self, token=None):
+        """The time-trap purpose of one rendering of this page's form (a fresh nonce, or the posted token's)."""
+        return antispam.one_time_purpose(self.spam_purpose, token)
+
     def get_form_class(self):
         return type("ContactForm", (antispam.SpamProtectedFormMixin, super().get_form_class()), {})
 
     def get_form_parameters(self):
-        return {
-            **super().get_form_parameters(),
-            "spam_purpose": self.spam_purpose,
-            "spam_policy": antispam.SpamPolicy.from_settings(SPAM_SETTINGS_PREFIX),
-        }
+        return {**super().get_form_parameters(), "spam_policy": antispam.SpamPolicy.from_settings(SPAM_SETTINGS_PREFIX)}
 
     def get_form(self, *args, **kwargs):
+        # Each rendering signs its own nonce (antispam.one_time_purpose), so one filled-in form is one token.
+        data = args[0] if args else kwargs.get("data")
+        token = data.get(antispam.SpamProtectedFormMixin.time_token_field_name) if data is not None else None
+        kwargs["spam_purpose"] = self.form_purpose(token)
         form = super().get_form(*args, **kwargs)
         for name, field in form.fields.items():
             input_type = getattr(field.widget, "input_type", None)
@@ -137,6 +169,9 @@ class ContactPage(PageReferencesMixin, AbstractEmailForm):
     def serve(self, request, *args, **kwargs):
         if request.method == "POST":
             response = self.serve_submission(request, *args, **kwargs)
+        elif request.GET.get(SENT_PARAMETER) == "1":
+            # Where a stored submission redirects to: reloading it sends nothing again.
+            response = self.render_landing_page(request, *args, **kwargs)
         else:
             response = super().serve(request, *args, **kwargs)
         # The page carries a CSRF token and a time-trap token, and after a POST what the patient typed: no cache,
@@ -152,13 +187,19 @@ class ContactPage(PageReferencesMixin, AbstractEmailForm):
         form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
         if not form.is_valid():
             return self.render_form(request, form)
+        if form.token_hash and UsedContactFormToken.objects.filter(token_hash=form.token_hash).exists():
+            # Sent before: never "please slow down" for the same form.
+            return HttpResponseRedirect(f"{self.get_url(request)}?{SENT_PARAMETER}=1", status=303)
         if not antispam.rate_limit_allows(request, SPAM_SETTINGS_PREFIX.lower(), form.spam_policy):
             form.add_error(None, antispam.rate_limit_message(form.spam_policy))
             response = self.render_form(request, form, status=429)
             response["Retry-After"] = str(form.spam_policy.rate_limit_seconds)
             return response
-        form_submission = self.process_form_submission(form)
-        return self.render_landing_page(request, form_submission, *args, **kwargs)
+        # A reload, the back button or a double click is thanked again, stored and announced once.
+        with contextlib.suppress(FormAlreadySent):
+            self.process_form_submission(form)
+        # POST/redirect/GET: reloading the confirmation must not post the form again.
+        return HttpResponseRedirect(f"{self.get_url(request)}?{SENT_PARAMETER}=1", status=303)
 
     def render_form(self, request, form, status=200):
         context = self.get_context(request)
@@ -172,9 +213,23 @@ class ContactPage(PageReferencesMixin, AbstractEmailForm):
         """
         from pages.contact.notifications import notify_form_submission  # loads task backends: not at import time
 
-        submission = FormMixin.process_form_submission(self, form)
+        try:
+            with transaction.atomic():
+                if form.token_hash:
+                    self.use_form_token(form)
+                submission = FormMixin.process_form_submission(self, form)
+        except IntegrityError as error:
+            if form.token_hash and UsedContactFormToken.objects.filter(token_hash=form.token_hash).exists():
+                raise FormAlreadySent from error
+            raise
         transaction.on_commit(lambda: notify_form_submission.enqueue(submission.pk))
         return submission
+
+    def use_form_token(self, form):
+        """Record the form's token as used (unique: a second use raises IntegrityError) and forget expired ones."""
+        expired = timezone.now() - datetime.timedelta(seconds=form.spam_policy.max_age) - datetime.timedelta(days=1)
+        UsedContactFormToken.objects.filter(used_at__lt=expired).delete()
+        UsedContactFormToken.objects.create(page=self, token_hash=form.token_hash)
 
     # --- The staff notification ---------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ after the records they point at.
 
 from pages.clinics.clinicians import Clinician
 from pages.clinics.models import ClinicSettings
-from pages.contact.models import ContactFormField, ContactPage
+from pages.contact.models import ContactFormField, ContactPage, UsedContactFormToken
 from pages.content.general import GeneralPage
 from pages.content.home import ClinicHomePage
 from pages.content.mixins import MedicalReviewMixin, PatientTextMixin
@@ -33,4 +33,5 @@ __all__ = [
     "Status",
     "TeamPage",
     "TreatmentsIndexPage",
+    "UsedContactFormToken",
 ]

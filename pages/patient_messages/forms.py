@@ -6,12 +6,9 @@ The spam traps come from pages/antispam.py. Two things differ from the contact f
   look at, and the sender sees the usual confirmation (a program learns nothing; a person caught by mistake is not
   lost). A missing, forged or expired time token is still refused, as on the contact form.
 - The time token doubles as the form's one-time token: each rendering signs a random nonce into it, so a hash of it
-  identifies one filled-in form, and a resubmitted or double-clicked form is recognised (see `token_hash`).
+  identifies one filled-in form, and a resubmitted or double-clicked form is recognised (antispam's
+  `one_time_purpose` and `token_hash`).
 """
-
-import hashlib
-import re
-import secrets
 
 from django import forms
 
@@ -22,25 +19,14 @@ from pages.patient_messages.models import MAX_BODY_LENGTH, MAX_EMAIL_LENGTH, MAX
 # Settings prefix of the thresholds (PATIENT_MESSAGE_RATE_LIMIT_SECONDS etc., see pages/antispam.py).
 SPAM_SETTINGS_PREFIX = "PATIENT_MESSAGE"
 PURPOSE_PREFIX = "patient-message"
-NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 # The two traps that mark a message as spam instead of refusing it.
 BOT_FLAGS = {antispam.HONEYPOT: rules.FLAG_HONEYPOT, antispam.TOO_FAST: rules.FLAG_TIME_TRAP}
 
 
 def form_purpose(page_pk, token=None):
-    """The time-trap purpose of one rendering of the form on page `page_pk`: the page and a random nonce.
-
-    For a submitted form the nonce is read back from its token; the signature then proves that this page issued
-    it. Without a well-formed one a fresh nonce is used, so the token is refused as forged and the re-rendered form
-    gets a token that works.
-    """
-    prefix = f"{PURPOSE_PREFIX}:{page_pk}:"
-    if token:
-        claimed = token.rsplit(":", 2)[0]  # the signed value of "value:timestamp:signature"
-        if claimed.startswith(prefix) and NONCE.fullmatch(claimed[len(prefix) :]):
-            return claimed
-    return prefix + secrets.token_urlsafe(16)
+    """The time-trap purpose of one rendering of the form on page `page_pk` (antispam.one_time_purpose)."""
+    return antispam.one_time_purpose(f"{PURPOSE_PREFIX}:{page_pk}", token)
 
 
 def normalise_newlines(text):
@@ -102,11 +88,6 @@ class PatientMessageForm(antispam.SpamProtectedFormMixin, forms.Form):
             spam_policy=antispam.SpamPolicy.from_settings(SPAM_SETTINGS_PREFIX),
         )
 
-    def clean(self):
-        # Kept before the mixin drops the trap fields from cleaned_data.
-        self.submitted_token = self.cleaned_data.get(self.time_token_field_name) or ""
-        return super().clean()
-
     def add_error(self, field, error):
         # The mixin reports every trap as a form error; these two are recorded as spam flags instead (bot_flags).
         if field is None and getattr(error, "code", None) in BOT_FLAGS:
@@ -118,9 +99,3 @@ class PatientMessageForm(antispam.SpamProtectedFormMixin, forms.Form):
         """FLAG_HONEYPOT or FLAG_TIME_TRAP when a trap caught this submission, for rules.decide()."""
         flag = BOT_FLAGS.get(self.spam_problem)
         return [flag] if flag else []
-
-    @property
-    def token_hash(self):
-        """A hash of the submitted one-time token ("" when there was none): stored as the message's form_token_hash."""
-        token = getattr(self, "submitted_token", "")
-        return hashlib.sha256(token.encode()).hexdigest() if token else ""

@@ -23,7 +23,7 @@ def host_of(page):
 
 def old_enough_token(page, seconds_ago=10):
     """A genuine token for `page`'s form, issued long enough ago to pass the time trap."""
-    return antispam.issue_time_token(page.spam_purpose, now=time.time() - seconds_ago)
+    return antispam.issue_time_token(page.form_purpose(), now=time.time() - seconds_ago)
 
 
 def form_data(page, **overrides):
@@ -40,6 +40,12 @@ def form_data(page, **overrides):
 
 def submit(client, page, data=None, ip="203.0.113.7"):
     return client.post(page_path(page), data or form_data(page), HTTP_HOST=host_of(page), REMOTE_ADDR=ip)
+
+
+def follow(client, page, response):
+    """The page a stored submission redirects to (POST/redirect/GET)."""
+    assert response.status_code == 303, response.status_code
+    return client.get(response["Location"], HTTP_HOST=host_of(page))
 
 
 def rendered_token(response):

@@ -21,6 +21,7 @@ from tests.contact.support import (
     NAME,
     PATIENT_VALUES,
     assert_form_kept_input,
+    follow,
     form_data,
     host_of,
     old_enough_token,
@@ -78,6 +79,9 @@ def test_valid_submission_is_stored_without_spam_fields_and_landing_page_shown(
     with django_capture_on_commit_callbacks(execute=True):
         response = submit(client, contact_page)
 
+    assert response.status_code == 303
+    assert response["Location"] == page_path(contact_page) + "?sent=1"
+    response = follow(client, contact_page, response)
     assert response.status_code == 200
     assert "Your message has been sent" in response.content.decode()
     assert "Thank you. We reply within two working days." in response.content.decode()
@@ -94,7 +98,7 @@ def test_landing_page_without_thank_you_text_thanks_the_patient_by_clinic_name(
     contact_page.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = submit(client, contact_page)
+        response = follow(client, contact_page, submit(client, contact_page))
 
     assert "Thank you for contacting ASCPM." in response.content.decode()
 
@@ -152,7 +156,7 @@ def test_second_submission_from_one_ip_within_the_window_gets_429_and_keeps_inpu
     client, contact_page, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        assert submit(client, contact_page).status_code == 200
+        assert submit(client, contact_page).status_code == 303
 
     response = submit(client, contact_page)
 
@@ -165,8 +169,8 @@ def test_second_submission_from_one_ip_within_the_window_gets_429_and_keeps_inpu
 
 def test_rate_limit_is_per_ip_address(client, contact_page, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        assert submit(client, contact_page, ip="203.0.113.7").status_code == 200
-        assert submit(client, contact_page, ip="198.51.100.4").status_code == 200
+        assert submit(client, contact_page, ip="203.0.113.7").status_code == 303
+        assert submit(client, contact_page, ip="198.51.100.4").status_code == 303
 
     assert FormSubmission.objects.count() == 2
 
@@ -177,8 +181,8 @@ def test_rate_limit_reads_its_settings_and_zero_seconds_turns_it_off(
     settings.CONTACT_RATE_LIMIT_SECONDS = 0
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert submit(client, contact_page).status_code == 200
-        assert submit(client, contact_page).status_code == 200
+        assert submit(client, contact_page).status_code == 303
+        assert submit(client, contact_page).status_code == 303
 
     assert FormSubmission.objects.count() == 2
 
@@ -187,7 +191,7 @@ def test_rejected_submissions_do_not_use_up_the_rate_limit(client, contact_page,
     assert submit(client, contact_page, form_data(contact_page, message="")).status_code == 200
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = submit(client, contact_page)
+        response = follow(client, contact_page, submit(client, contact_page))
 
     assert "Your message has been sent" in response.content.decode()
     assert FormSubmission.objects.count() == 1
@@ -251,7 +255,7 @@ def test_no_recipients_means_no_email_but_the_submission_is_kept(
     with django_capture_on_commit_callbacks(execute=True):
         response = submit(client, contact_page)
 
-    assert response.status_code == 200
+    assert response.status_code == 303
     assert FormSubmission.objects.count() == 1
     assert not mail.outbox
 

@@ -14,7 +14,7 @@ from pages import antispam
 from pages.models import PatientMessage
 from pages.patient_messages import rules
 from pages.patient_messages.flood import FLOOD_BY_EMAIL, FLOOD_BY_IP, flood_problem, ip_hash
-from pages.patient_messages.forms import SPAM_SETTINGS_PREFIX, PatientMessageForm
+from pages.patient_messages.forms import SPAM_SETTINGS_PREFIX
 from pages.patient_messages.models import MAX_BODY_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, Status
 from tests.factories import PatientMessageFactory
 from tests.patient_messages.support import (
