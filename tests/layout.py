@@ -71,6 +71,7 @@ LAYERS = (
     ("pages/patient_messages/page.py", 4),
     ("pages/models/__init__.py", 4),
     ("pages/clinics/onboarding.py", 5),
+    ("pages/clinics/starter.py", 5),
     ("pages/*/admin.py", 5),
     ("pages/*/admin/**", 5),
     ("pages/review/**", 5),

@@ -3,6 +3,7 @@ import argparse
 from django.core.management.base import BaseCommand, CommandError
 
 from pages.clinics.onboarding import ClinicInputError, create_or_update_clinic
+from pages.clinics.starter import add_starter_content
 
 
 def port_number(value):
@@ -34,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--opening-hours", help="Opening hours; separate lines with '\\n'.")
         parser.add_argument("--notification-email", help="Address for staff notifications.")
         parser.add_argument("--brand-colour", help="Header colour as #rrggbb, e.g. '#0b6e69'.")
+        parser.add_argument(
+            "--starter",
+            action="store_true",
+            help="Also add starter content where it is missing, each as a draft to review: a home introduction, "
+            "a contact page, a privacy notice and a treatments index.",
+        )
 
     def handle(self, *args, **options):
         settings_values = {
@@ -58,3 +65,11 @@ class Command(BaseCommand):
             + "\nGroups: "
             + ", ".join(group.name for group in result.groups.values())
         )
+        if options["starter"]:
+            self.write_starter(add_starter_content(result))
+
+    def write_starter(self, items):
+        self.stdout.write("Starter content (drafts: review, complete and publish each one):")
+        for item in items:
+            state = "added as a draft" if item.added else "already there, left as it is"
+            self.stdout.write(f"  {item.label}: {state}  {item.edit_url}")
