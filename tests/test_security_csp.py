@@ -81,7 +81,9 @@ def public_responses(client, site_pages):
     return {
         **{name: get(page.url) for name, page in site_pages.items()},
         "contact form with errors": client.post(contact.url, {}, HTTP_HOST=HOST),
-        "contact thanks": client.post(contact.url, form_data(contact), HTTP_HOST=HOST, REMOTE_ADDR="203.0.113.20"),
+        "contact thanks": client.post(
+            contact.url, form_data(contact), HTTP_HOST=HOST, REMOTE_ADDR="203.0.113.20", follow=True
+        ),
         "message thanks": client.post(
             procedure.url + "messages/",
             message_data(procedure),
