@@ -16,14 +16,18 @@ from pages.clinics import branding
 from pages.clinics.onboarding import create_or_update_clinic
 from pages.clinics.roles import ROLES
 from pages.demo import content as demo_content
+from pages.demo import site_content
 from pages.models import (
     Clinician,
     ContactFormField,
     ContactPage,
+    GeneralPage,
     PatientMessage,
     ProcedurePage,
     RecoveryGuidancePage,
     Status,
+    TeamPage,
+    TreatmentsIndexPage,
 )
 from pages.patient_messages import rules
 
@@ -190,6 +194,19 @@ def ensure_content(home, demo, clinicians):
     return pages
 
 
+def ensure_site_pages(result, demo):
+    """About us, Our team, Our treatments and the privacy notice, which Clinic settings then point to."""
+    home, name = result.home_page, demo.settings["display_name"]
+    town = demo.settings["address"].splitlines()[-1]
+    ensure_page(home, GeneralPage, site_content.about_page(name, town))
+    ensure_page(home, TreatmentsIndexPage, site_content.TREATMENTS_PAGE)
+    ensure_page(home, TeamPage, site_content.TEAM_PAGE)
+    privacy = ensure_page(home, GeneralPage, site_content.privacy_page(name, demo.settings["notification_email"]))
+    if result.settings.privacy_page_id != privacy.pk:
+        result.settings.privacy_page = privacy
+        result.settings.save(update_fields=["privacy_page"])
+
+
 def ensure_message(page, result, data, moderator, now):
     """Create one demo message, or put its status, flags and reply back; found by page, email and text.
 
@@ -250,7 +267,9 @@ def build_demo(port=8000):
             home.introduction = demo.introduction
             home.save_revision().publish()
         ensure_logo(result, demo)
-        pages = ensure_content(home, demo, ensure_clinicians(result.site, demo))
+        clinicians = ensure_clinicians(result.site, demo)
+        pages = ensure_content(home, demo, clinicians)
+        ensure_site_pages(result, demo)
         lines.append(f"{demo.name}: {result.site.root_url}/  (admin: {result.site.root_url}/admin/)")
         accounts = {}
         for role in ROLES:
@@ -262,6 +281,11 @@ def build_demo(port=8000):
                 groups=[result.groups[role.suffix]],
             )
             lines.append(f"    {role.suffix:<18} {username} / {STAFF_PASSWORD}")
+        # The demo reviewer account is the clinic's (first) clinician: the reviews they approve name them.
+        reviewer = next(iter(clinicians.values()))
+        if reviewer.user_id != accounts["medical reviewers"].pk:
+            reviewer.user = accounts["medical reviewers"]
+            reviewer.save(update_fields=["user"])
         # After the accounts: the clinic's demo moderator approved and answered the messages.
         ensure_messages(pages, result, demo, accounts["moderators"])
     lines.append(f"Network admin (superuser): {SUPERUSER[0]} / {SUPERUSER[1]}  at http://localhost:{port}/admin/")

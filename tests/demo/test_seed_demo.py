@@ -9,7 +9,7 @@ from django.utils.html import escape
 
 from pages.demo import content as demo_content
 from pages.demo.build import CLINICS, STAFF_PASSWORD, SUPERUSER
-from pages.models import ClinicSettings, PatientMessage, ProcedurePage, RecoveryGuidancePage
+from pages.models import Clinician, ClinicSettings, PatientMessage, ProcedurePage, RecoveryGuidancePage
 from pages.patient_messages import rules
 from pages.patient_messages.models import Status
 from tests.contact.support import page_path
@@ -178,3 +178,26 @@ def test_seed_demo_puts_a_changed_demo_message_back_without_moving_its_dates():
     assert message.status == Status.APPROVED and message.reply
     assert (message.submitted_at, message.moderated_at) == (submitted, moderated)
     assert PatientMessage.objects.count() == sum(len(messages) for messages in demo_content.MESSAGES.values())
+
+
+@pytest.mark.django_db
+def test_each_demo_clinic_has_a_whole_website_and_its_reviewer_is_a_clinician(client):
+    seed()
+    for demo in CLINICS:
+        clinic = ClinicSettings.objects.select_related("site", "privacy_page").get(site__hostname=demo.hostname)
+        for path, text in [
+            ("/about-us/", "What we do"),
+            ("/our-team/", demo_content.CLINICIANS[demo.account_prefix][0]["name"]),
+            ("/treatments/", "Facet joint injections"),
+            ("/privacy/", "Your rights"),
+        ]:
+            response = client.get(path, HTTP_HOST=demo.hostname)
+            assert response.status_code == 200, (demo.hostname, path)
+            assert text in response.content.decode()
+        assert clinic.privacy_page.slug == "privacy" and clinic.privacy_page.live
+        clinician = Clinician.objects.get(site=clinic.site)
+        assert clinician.user.username == f"{demo.account_prefix}-reviewer"
+        # The clinic's clinical pages name that clinician as reviewer.
+        assert {page.reviewer_id for page in ProcedurePage.objects.descendant_of(clinic.site.root_page)} == {
+            clinician.pk
+        }
