@@ -326,6 +326,8 @@ ALLOW_DEMO_DATA = False
 
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Clinic platform")
+# Clinic phone numbers without a country code are read in this region (ISO 3166 code; pages/clinics/phones.py).
+CLINIC_PHONE_REGION = os.environ.get("CLINIC_PHONE_REGION", "US")
 # Used in admin notification emails; must be the address staff open the admin on.
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
