@@ -19,6 +19,7 @@ from pages.review.report import (
     ClinicalReviewMenuItem,
     ClinicalReviewReportView,
 )
+from pages.review.schedule import SCHEDULE_RESULTS_URL_NAME, SCHEDULE_URL_NAME, ReviewScheduleView
 
 
 @hooks.register("register_admin_urls")
@@ -30,6 +31,12 @@ def clinical_review_report_urls():
             "reports/clinical-review/results/",
             ClinicalReviewReportView.as_view(results_only=True),
             name=REPORT_RESULTS_URL_NAME,
+        ),
+        path("reports/clinical-review-schedule/", ReviewScheduleView.as_view(), name=SCHEDULE_URL_NAME),
+        path(
+            "reports/clinical-review-schedule/results/",
+            ReviewScheduleView.as_view(results_only=True),
+            name=SCHEDULE_RESULTS_URL_NAME,
         ),
     ]
 
@@ -43,6 +50,17 @@ def clinical_review_report_menu_item():
         icon_name="calendar-check",
         # First in Reports: Wagtail's own reports start at 700.
         order=600,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def clinical_review_schedule_menu_item():
+    return ClinicalReviewMenuItem(
+        "Clinical review schedule",
+        reverse(SCHEDULE_URL_NAME),
+        name="clinical-review-schedule",
+        icon_name="date",
+        order=601,
     )
 
 
