@@ -194,3 +194,19 @@ def test_workflow_emails_use_the_clinics_words_and_skip_network_admins(client, e
     assert changes.subject.startswith("Changes requested on the page")
     assert "requested changes" in changes.body and "Please add the risks of bleeding." in changes.body
     assert "reject" not in (changes.subject + changes.body).lower()
+
+
+def test_the_admin_says_submitted_for_medical_review_and_changes_requested(client, editor_a, reviewer_a, stone, draft):
+    client.force_login(editor_a)
+    data = procedure_data("Facet joint injections", "facet", reviewer=stone.pk)
+    data["action-submit"] = "Submit to Medical review"
+    html = client.post(edit_url(draft), data, follow=True).content.decode()
+    assert "has been submitted for medical review." in html
+    assert "moderation" not in html.lower()
+
+    client.force_login(reviewer_a)
+    url = reverse("wagtailadmin_pages:workflow_action", args=[draft.pk, "reject", task_state_of(draft).pk])
+    client.post(url, {"comment": "Add the risks."})
+    history = client.get(reverse("wagtailadmin_pages:history", args=[draft.pk])).content.decode()
+    assert "Changes requested in" in history
+    assert "Rejected" not in history
