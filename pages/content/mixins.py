@@ -43,14 +43,13 @@ class MedicalReviewMixin(models.Model):
         "last reviewed",
         null=True,
         blank=True,
-        help_text="Set when a medical reviewer approves the page in the clinic's medical review (or publishes it).",
+        help_text="Set when a medical reviewer approves the page in the clinic's medical review.",
     )
     next_review_due = models.DateField(
         "next review due",
         null=True,
         blank=True,
-        help_text="Leave empty for one year after the review. A later date, e.g. two years for a page that rarely "
-        "changes, is kept when the page is approved.",
+        help_text="Leave empty for one year after the last review.",
     )
 
     review_panels = [
@@ -59,7 +58,11 @@ class MedicalReviewMixin(models.Model):
                 FieldPanel("reviewer"),
                 # Written by the approval alone (review_workflow.py): nobody can back-date a review.
                 FieldPanel("last_reviewed", read_only=True),
-                FieldPanel("next_review_due"),
+                FieldPanel(
+                    "next_review_due",
+                    help_text="Leave empty for one year after the review. Another date still to come, e.g. six "
+                    "months for a new procedure, is kept when a medical reviewer approves the page.",
+                ),
             ],
             heading="Medical review",
         )
