@@ -54,6 +54,8 @@ LAYERS = (
     ("pages/content/mixins.py", 3),
     ("pages/content/references.py", 3),
     ("pages/content/panels.py", 3),
+    ("pages/content/review_workflow.py", 3),
+    ("pages/content/review_forms.py", 3),
     ("pages/patient_messages/forms.py", 3),
     ("pages/patient_messages/flood.py", 3),
     ("pages/patient_messages/submission.py", 3),

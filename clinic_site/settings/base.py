@@ -330,6 +330,10 @@ WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Clinic platform")
 CLINIC_PHONE_REGION = os.environ.get("CLINIC_PHONE_REGION", "US")
 # Used in admin notification emails; must be the address staff open the admin on.
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+# An approved clinical page records its medical review before it goes live; network admins (superusers) are not
+# emailed every clinic's workflow steps, only the clinic's own reviewers are.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "pages.content.review_workflow.finish_review_workflow"
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

@@ -1,15 +1,23 @@
 """Behaviour shared by clinical pages (procedures and recovery guidance): medical review and reading grade."""
 
-import datetime
-
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 
 from pages.content.readability import as_sentence, html_to_text, reading_grade, stream_text
 
 REVIEW_INTERVAL_YEARS = 1
+NO_REVIEWER = (
+    "Choose the medical reviewer (Medical review, on the Content tab) before this page is approved or published: "
+    "a clinical page must say which clinician reviewed it."
+)
+NOT_REVIEWED = "A clinical page goes live only once a medical reviewer has approved it."
+
+
+class MedicalReviewRefused(PermissionDenied):
+    """A clinical page cannot go live: it has no recorded review, or nobody could be named as its reviewer."""
 
 
 def one_year_after(date):
@@ -48,8 +56,13 @@ class MedicalReviewMixin(models.Model):
         MultiFieldPanel(
             [
                 FieldPanel("reviewer"),
-                FieldPanel("last_reviewed"),
-                FieldPanel("next_review_due"),
+                # Written by the approval alone (review_workflow.py): nobody can back-date a review.
+                FieldPanel("last_reviewed", read_only=True),
+                FieldPanel(
+                    "next_review_due",
+                    help_text="Leave empty for one year after the review. Another date still to come, e.g. six "
+                    "months for a new procedure, is kept when a medical reviewer approves the page.",
+                ),
             ],
             heading="Medical review",
         )
@@ -74,8 +87,16 @@ class MedicalReviewMixin(models.Model):
         if self.last_reviewed and self.next_review_due and self.next_review_due <= self.last_reviewed:
             raise ValidationError({"next_review_due": "The next review must come after the last review."})
 
+    def publish(self, revision, *args, **kwargs):
+        # The last line behind every way of publishing (editor, bulk action, schedule, revision restore): a clinical
+        # page goes live only with a recorded review. The admin forms and hooks refuse earlier, with a message.
+        content = revision.as_object()
+        if not (content.last_reviewed and content.reviewer_id):
+            raise MedicalReviewRefused(NOT_REVIEWED)
+        return super().publish(revision, *args, **kwargs)
+
     def review_is_overdue(self, today=None):
-        today = today or datetime.date.today()
+        today = today or timezone.localdate()
         return bool(self.next_review_due and self.next_review_due < today)
 
 

@@ -12,6 +12,7 @@ from pages.content.mixins import MedicalReviewMixin, PatientTextMixin
 from pages.content.panels import ReadingGradePanel
 from pages.content.recovery import RecoveryGuidancePage
 from pages.content.references import PageReferencesMixin
+from pages.content.review_forms import ClinicalPageForm
 from pages.fields import line, optional_image, paragraphs, stream_of
 from pages.patient_messages.page import PatientMessagesMixin
 
@@ -98,6 +99,8 @@ class ProcedurePage(PageReferencesMixin, MedicalReviewMixin, PatientMessagesMixi
         blank=False,
     )
 
+    # Going live needs a recorded medical review (review_forms.py).
+    base_form_class = ClinicalPageForm
     settings_panels = Page.settings_panels + PatientMessagesMixin.message_panels
     content_panels = Page.content_panels + [
         ReadingGradePanel(),

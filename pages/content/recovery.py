@@ -11,6 +11,7 @@ from pages.content.blocks import ContentStreamBlock, TimelineStreamBlock
 from pages.content.mixins import MedicalReviewMixin, PatientTextMixin
 from pages.content.panels import ReadingGradePanel
 from pages.content.references import PageReferencesMixin
+from pages.content.review_forms import ClinicalPageForm
 from pages.fields import paragraphs, stream_of
 from pages.patient_messages.page import PatientMessagesMixin
 
@@ -46,6 +47,8 @@ class RecoveryGuidancePage(PageReferencesMixin, MedicalReviewMixin, PatientMessa
         "Anything else, built from headings, paragraphs, steps, callouts, images and a 'call us' box.",
     )
 
+    # Going live needs a recorded medical review (review_forms.py).
+    base_form_class = ClinicalPageForm
     settings_panels = Page.settings_panels + PatientMessagesMixin.message_panels
     content_panels = Page.content_panels + [
         ReadingGradePanel(),

@@ -52,11 +52,12 @@ def _review_field(name):
     return Coalesce(*fields) if len(fields) > 1 else fields[0]
 
 
-def with_review_dates(pages):
+def with_review_dates(pages, include_unreviewed=False):
     """`pages` (a Page queryset) narrowed to clinical pages and annotated with their review fields.
 
     Annotations: review_due, review_last, reviewer, reviewer_credentials, page_type_label. One query, whatever the
     number of clinical page types: each type's table is LEFT JOINed and exactly one of them matches a clinical page.
+    Pages without a next review date (never reviewed) are left out unless `include_unreviewed`.
     """
     type_label = Case(
         *[
@@ -76,7 +77,7 @@ def with_review_dates(pages):
             reviewer_credentials=_review_field("reviewer__credentials"),
             page_type_label=type_label,
         )
-        .filter(review_due__isnull=False)
+        .filter(**({"page_type_label__gt": ""} if include_unreviewed else {"review_due__isnull": False}))
     )
 
 
@@ -90,8 +91,16 @@ def pages_due_for_review(user, today):
     Review dates are those of the page as saved (its published version once published): a new review date in a
     draft counts once a medical reviewer publishes it.
     """
-    editable = page_permission_policy().instances_user_has_permission_for(user, "change")
-    return with_review_dates(editable).filter(review_due__lte=review_cutoff(today))
+    return with_review_dates(editable_pages(user)).filter(review_due__lte=review_cutoff(today))
+
+
+def editable_pages(user):
+    return page_permission_policy().instances_user_has_permission_for(user, "change")
+
+
+def review_schedule(user):
+    """Every clinical page `user` may edit, with its review dates, those never reviewed included (for planning)."""
+    return with_review_dates(editable_pages(user), include_unreviewed=True)
 
 
 def describe_review_rows(pages, clinics, today):
@@ -100,6 +109,11 @@ def describe_review_rows(pages, clinics, today):
         clinic = clinics.for_path(page.path)
         page.clinic_name = clinic.name if clinic else ""
         page.edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
-        page.review_overdue = page.review_due < today
-        page.review_status = "Overdue" if page.review_overdue else "Due soon"
+        due = page.review_due
+        page.review_overdue = due is not None and due < today
+        page.review_due_soon = due is not None and not page.review_overdue and due <= review_cutoff(today)
+        if due is None:
+            page.review_status = "Not reviewed yet"
+        else:
+            page.review_status = "Overdue" if page.review_overdue else "Due soon" if page.review_due_soon else ""
     return pages

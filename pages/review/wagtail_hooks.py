@@ -1,9 +1,16 @@
-"""Medical review's admin registrations: the report, its menu item and the dashboard panels."""
+"""Medical review's admin registrations: the report, its menu item, the dashboard panels, the recorded review's audit
+entry and the refusal to bulk-publish clinical pages that have no recorded review."""
 
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 
+from pages.content import review_workflow
+from pages.content.mixins import NOT_REVIEWED
 from pages.review.panels import AwaitingReviewPanel, ClinicalReviewPanel
 from pages.review.queries import can_review_clinical_pages
 from pages.review.report import (
@@ -12,6 +19,7 @@ from pages.review.report import (
     ClinicalReviewMenuItem,
     ClinicalReviewReportView,
 )
+from pages.review.schedule import SCHEDULE_RESULTS_URL_NAME, SCHEDULE_URL_NAME, ReviewScheduleView
 
 
 @hooks.register("register_admin_urls")
@@ -23,6 +31,12 @@ def clinical_review_report_urls():
             "reports/clinical-review/results/",
             ClinicalReviewReportView.as_view(results_only=True),
             name=REPORT_RESULTS_URL_NAME,
+        ),
+        path("reports/clinical-review-schedule/", ReviewScheduleView.as_view(), name=SCHEDULE_URL_NAME),
+        path(
+            "reports/clinical-review-schedule/results/",
+            ReviewScheduleView.as_view(results_only=True),
+            name=SCHEDULE_RESULTS_URL_NAME,
         ),
     ]
 
@@ -39,6 +53,17 @@ def clinical_review_report_menu_item():
     )
 
 
+@hooks.register("register_reports_menu_item")
+def clinical_review_schedule_menu_item():
+    return ClinicalReviewMenuItem(
+        "Clinical review schedule",
+        reverse(SCHEDULE_URL_NAME),
+        name="clinical-review-schedule",
+        icon_name="date",
+        order=601,
+    )
+
+
 @hooks.register("construct_homepage_panels")
 def clinical_review_dashboard_panel(request, panels):
     if can_review_clinical_pages(request.user):
@@ -47,3 +72,38 @@ def clinical_review_dashboard_panel(request, panels):
     panels[:] = [
         AwaitingReviewPanel() if panel.name == WorkflowObjectsToModeratePanel.name else panel for panel in panels
     ]
+
+
+hooks.register("register_log_actions", review_workflow.register_log_actions)
+
+
+@hooks.register("before_publish_page")
+def log_review_recorded_on_publish(request, page):
+    # The editor's form recorded the review (review_forms.py); the page now has its revision and, when new, its id.
+    user = getattr(page, "_review_recorded_by", None)
+    if user is not None:
+        review_workflow.log_review(page, user, page.get_latest_revision())
+        page._review_recorded_by = None
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publish_without_review(request, action_type, objects, action_class_instance):
+    if action_type != "publish":
+        return None
+    unreviewed = [
+        page
+        for page in objects
+        if review_workflow.is_clinical(page.specific_deferred) and not review_workflow.has_recorded_review(page)
+    ]
+    if not unreviewed:
+        return None
+    titles = ", ".join(f"'{page.get_admin_display_title()}'" for page in unreviewed)
+    messages.error(request, f"Nothing was published: {titles} has no medical review yet. {NOT_REVIEWED}")
+    # Back to the confirmation page (its selection in the query string), which shows the message.
+    return redirect(request.get_full_path())
+
+
+@hooks.register("insert_global_admin_css")
+def review_status_css():
+    # "Overdue" in the report and the dashboard panel reads more urgent than "Due soon".
+    return format_html('<link rel="stylesheet" href="{}">', static("css/review-admin.css"))

@@ -1,13 +1,14 @@
 """Clinic staff create, edit, preview and publish each page type in the admin, only in their clinic and place."""
 
-import datetime
-
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page, WorkflowState
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from pages.clinics.clinicians import Clinician
+from pages.content.mixins import one_year_after
 from pages.models import (
     ClinicHomePage,
     ContactPage,
@@ -21,7 +22,7 @@ from tests.contact.support import NAME_FIELD
 from tests.factories import ClinicFactory, ProcedurePageFactory, role_user
 
 
-def procedure_data(title="Radiofrequency ablation", slug=None):
+def procedure_data(title="Radiofrequency ablation", slug=None, reviewer=""):
     return nested_form_data(
         {
             "title": title,
@@ -37,14 +38,13 @@ def procedure_data(title="Radiofrequency ablation", slug=None):
             "body": streamfield([]),
             "body_location": "Lower back",
             "procedure_type": "PercutaneousProcedure",
-            "reviewer": "",
-            "last_reviewed": "2026-03-15",
+            "reviewer": reviewer,
             "next_review_due": "",
         }
     )
 
 
-def recovery_data():
+def recovery_data(reviewer=""):
     return nested_form_data(
         {
             "title": "After your injection",
@@ -64,8 +64,7 @@ def recovery_data():
             "activity_advice": rich_text("<p>Rest.</p>"),
             "warning_signs": rich_text("<p>Fever.</p>"),
             "body": streamfield([]),
-            "reviewer": "",
-            "last_reviewed": "2026-03-15",
+            "reviewer": reviewer,
             "next_review_due": "",
         }
     )
@@ -115,11 +114,17 @@ class ClinicPageAdminTests(WagtailPageTestCase):
         self.assertCanNotCreateAt(ProcedurePage, ProcedurePage)
 
     def test_reviewer_creates_and_publishes_each_page_type_in_their_clinic(self):
+        # Publishing is the reviewer's medical review: today's date, and their own clinician record as reviewer.
+        marsh = Clinician.objects.create(site=self.clinic_a.site, name="Dr Elena Marsh", user=self.reviewer)
         self.client.force_login(self.reviewer)
-        self.assertCanCreate(self.home_a, ProcedurePage, procedure_data())
+        data = procedure_data()
+        data["last_reviewed"] = "2020-01-01"  # read-only: ignored
+        self.assertCanCreate(self.home_a, ProcedurePage, data)
         procedure = ProcedurePage.objects.get(title="Radiofrequency ablation")
+        today = timezone.localdate()
         self.assertTrue(procedure.live)
-        self.assertEqual(procedure.next_review_due, datetime.date(2027, 3, 15))
+        self.assertEqual((procedure.last_reviewed, procedure.reviewer), (today, marsh))
+        self.assertEqual(procedure.next_review_due, one_year_after(today))
         self.assertCanCreate(procedure, RecoveryGuidancePage, recovery_data())
         self.assertCanCreate(self.home_a, ContactPage, contact_data())
         self.assertTrue(RecoveryGuidancePage.objects.get().live)
@@ -157,7 +162,8 @@ class ClinicPageAdminTests(WagtailPageTestCase):
     def test_editor_submits_for_medical_review_and_the_clinics_reviewer_approves_and_publishes(self):
         page = ProcedurePageFactory(parent=self.home_a, live=False, slug="facet")
         self.client.force_login(self.editor)
-        data = procedure_data("Facet joint injections", "facet")
+        clinician = Clinician.objects.create(site=self.clinic_a.site, name="Dr Ada Stone")
+        data = procedure_data("Facet joint injections", "facet", reviewer=clinician.pk)
         data["action-submit"] = "Submit to Medical review"
         self.client.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), data)
         state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(page.pk))
@@ -175,3 +181,5 @@ class ClinicPageAdminTests(WagtailPageTestCase):
         self.client.post(approve_url, {"comment": ""})
         page.refresh_from_db()
         self.assertTrue(page.live)
+        # The approval is the review: today, by the chosen clinician (the approver has no clinician record).
+        self.assertEqual((page.last_reviewed, page.reviewer), (timezone.localdate(), clinician))

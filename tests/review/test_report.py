@@ -1,71 +1,24 @@
 """The "Clinical pages due for review" report and dashboard panel: what they list, to whom, and at what cost."""
 
 import csv
-import datetime
 import io
 
 import openpyxl
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 from wagtail.admin.menu import reports_menu
 from wagtail.models import Task
 
 from pages.review.panels import ClinicalReviewPanel
 from pages.review.report import REPORT_RESULTS_URL_NAME, REPORT_URL_NAME
-from tests.factories import ClinicFactory, ProcedurePageFactory, RecoveryGuidancePageFactory, UserFactory, role_user
+from tests.factories import ClinicFactory, UserFactory, role_user
+from tests.review.support import B_DUE_SOON, B_OVERDUE, procedure, recovery
 from tests.support import assert_all_in, logged_in_as_each
 
 REPORT_URL = reverse(REPORT_URL_NAME)
 DASHBOARD_URL = reverse("wagtailadmin_home")
 PANEL_ID = 'id="clinical-review-due-section"'
-
-# Clinic B's titles are distinctive so that any appearance in clinic A's responses is unmistakable.
-B_OVERDUE = "Bravo-only sacroiliac joint injection"
-B_DUE_SOON = "Bravo-only recovery after sacroiliac injection"
-
-
-def today():
-    return timezone.localdate()
-
-
-def procedure(clinic, title, due_in_days):
-    due = today() + datetime.timedelta(days=due_in_days)
-    return ProcedurePageFactory(
-        parent=clinic.home_page,
-        title=title,
-        last_reviewed=due - datetime.timedelta(days=365),
-        next_review_due=due,
-    )
-
-
-def recovery(parent, title, due_in_days):
-    due = today() + datetime.timedelta(days=due_in_days)
-    return RecoveryGuidancePageFactory(
-        parent=parent,
-        title=title,
-        last_reviewed=due - datetime.timedelta(days=365),
-        next_review_due=due,
-    )
-
-
-@pytest.fixture
-def due_pages(clinics):
-    """Clinic A: one overdue, one due in 10 days, one due in 60 days (not listed). Clinic B: one overdue, one due."""
-    clinic_a, clinic_b = clinics
-    a_overdue = procedure(clinic_a, "Alpha facet joint injection", -10)
-    a_due_soon = recovery(a_overdue, "Alpha recovery after facet injection", 10)
-    a_later = procedure(clinic_a, "Alpha epidural steroid injection", 60)
-    b_overdue = procedure(clinic_b, B_OVERDUE, -3)
-    b_due_soon = recovery(b_overdue, B_DUE_SOON, 20)
-    return {
-        "a_overdue": a_overdue,
-        "a_due_soon": a_due_soon,
-        "a_later": a_later,
-        "b_overdue": b_overdue,
-        "b_due_soon": b_due_soon,
-    }
 
 
 def body(response):
