@@ -36,6 +36,7 @@ LAYERS = (
     ("pages/antispam.py", 1),
     ("pages/fields.py", 1),
     ("pages/*/rules.py", 1),
+    ("pages/patient_messages/health_details.py", 1),
     ("pages/clinics/branding.py", 1),
     ("pages/clinics/roles.py", 1),
     ("pages/clinics/phones.py", 1),

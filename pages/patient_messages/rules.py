@@ -8,6 +8,9 @@ no statuses (models.Status): `decide` says whether a message is spam, the submis
 import re
 from dataclasses import dataclass, field
 
+from pages.clinics import phones
+from pages.patient_messages import health_details
+
 # Flags: why a message was held or classed as spam. Stored on the message for moderators to filter by.
 FLAG_LINKS = "links"
 FLAG_DISALLOWED_WORDS = "disallowed_words"
@@ -31,26 +34,6 @@ FLAG_LABELS = {
 SPAM_FLAGS = {FLAG_LINKS, FLAG_DISALLOWED_WORDS, FLAG_HONEYPOT, FLAG_TIME_TRAP}
 
 LINK = re.compile(r"https?://|\bwww\.|<a\s", re.IGNORECASE)
-
-# Personal health information a patient should not publish. Each pattern names what the patient is told.
-HEALTH_INFO_PATTERNS = {
-    # A trailing full stop ends the sentence, not the number; "8/10" or "1.5" are not phone numbers.
-    "a phone number": re.compile(r"(?<![\w/.-])(?:\+?\d[\s().-]{0,2}){7,15}\d(?![\w/-]|\.\d)"),
-    "an email address": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-    "a date of birth": re.compile(
-        r"\b(?:date of birth|d\.?o\.?b\.?|born on|my birthday)\b"
-        r"|\b\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d{2}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b",
-        re.IGNORECASE,
-    ),
-    "a medical record number": re.compile(
-        r"\b(?:mrn|medical record|record (?:number|no\.?|#)|patient (?:id|number|no\.?))\b", re.IGNORECASE
-    ),
-    "an insurance or ID number": re.compile(
-        r"\b(?:insurance|policy|member|medicare|medicaid|nhs|social security|ssn)\b[^.\n]{0,20}?\d{4,}"
-        r"|\b\d{3}-\d{2}-\d{4}\b",
-        re.IGNORECASE,
-    ),
-}
 
 # Symptoms after a spinal injection that need a phone call, not a public message.
 URGENT_PATTERNS = {
@@ -108,9 +91,11 @@ def matching_words(words, *texts):
     return [w for w in words if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", haystack, re.IGNORECASE)]
 
 
-def health_info_found(text):
-    """What kinds of personal health information `text` seems to contain, e.g. ["a phone number"]."""
-    return [kind for kind, pattern in HEALTH_INFO_PATTERNS.items() if pattern.search(text or "")]
+def health_info_found(text, region=None):
+    """What kinds of personal health information `text` seems to contain, e.g. ["a phone number"]
+    (health_details.py says how each is found). Phone numbers without a country code are read in `region`, by
+    default the clinics' (CLINIC_PHONE_REGION)."""
+    return health_details.health_details_found(text, region or phones.region())
 
 
 def urgent_symptoms_found(text):

@@ -69,6 +69,11 @@ def test_moderation_words_hold_a_message_with_a_flag():
         ("my MRN is A12345", "a medical record number"),
         ("insurance member id 99887766", "an insurance or ID number"),
         ("ssn 123-45-6789", "an insurance or ID number"),
+        ("ring me at 555-0142", "a phone number"),
+        ("I'm 48, born 1977", "a date of birth"),
+        ("Subscriber ID W283746529", "an insurance or ID number"),
+        ("send it to 1420 Oak Street", "a street address"),
+        ("My husband John Carter was diagnosed with stenosis", "a person's name with a health condition"),
     ],
 )
 def test_personal_health_information_is_recognised(text, kind):
@@ -82,10 +87,23 @@ def test_personal_health_information_is_recognised(text, kind):
         "I had 2 injections in 2025 and felt better after 3 days.",
         "The pain went from 8/10 to 2/10.",
         "Thank you Dr Marsh, see you on 12 May.",
+        "Is the open day on 12/05/2025 still happening?",
+        "I've been a member of the gym since 2019.",
+        "Dr. Amy Chen explained my sciatica so clearly.",
     ],
 )
 def test_ordinary_numbers_are_not_taken_for_health_information(text):
     assert m.health_info_found(text) == []
+
+
+def test_a_national_number_is_read_in_the_given_region():
+    assert m.health_info_found("my mobile is 07700 900123", region="US") == []
+    assert m.health_info_found("my mobile is 07700 900123", region="GB") == ["a phone number"]
+
+
+def test_the_clinics_region_is_the_default(settings):
+    settings.CLINIC_PHONE_REGION = "GB"
+    assert m.health_info_found("my mobile is 07700 900123") == ["a phone number"]
 
 
 @pytest.mark.parametrize(
