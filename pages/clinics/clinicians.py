@@ -15,7 +15,6 @@ from wagtail.models import Site
 from pages.clinics.references import ClinicBounds, ClinicReferencesMixin
 from pages.fields import line, optional_image
 
-
 NOT_CLINIC_STAFF = "Choose one of this clinic's staff accounts."
 
 

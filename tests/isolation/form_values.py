@@ -28,8 +28,7 @@ from wagtail.models import Page, ReferenceIndex
 from wagtail.rich_text import features as feature_registry
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
 
-from pages.models import ClinicSettings
-from pages.models import GeneralPage, TeamPage, TreatmentsIndexPage
+from pages.models import ClinicSettings, GeneralPage, TeamPage, TreatmentsIndexPage
 from tests.factories import ContactPageFactory, ProcedurePageFactory, RecoveryGuidancePageFactory
 from tests.isolation.world import A_PREFIX, B_PREFIX
 

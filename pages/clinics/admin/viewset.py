@@ -1,4 +1,4 @@
-"""The Clinicians admin: listing, create, edit, inspect, delete, history and usage, each scoped to the user's clinics."""
+"""The Clinicians admin: listing, create, edit, inspect, delete, history, usage, each scoped to the user's clinics."""
 
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import Permission
