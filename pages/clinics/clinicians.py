@@ -1,20 +1,43 @@
 """A clinic's clinicians: written once, shown on its team page and chosen as a clinical page's medical reviewer.
 
 Each clinician belongs to one clinic (its Site). Their photo must be one of the clinic's own images (the reference
-rule of pages/clinics/references.py), and a page may name as reviewer only a clinician of its own clinic.
+rule of pages/clinics/references.py), their staff account one of the clinic's staff, and a page may name as reviewer
+only a clinician of its own clinic (the same rule, kind "clinician").
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from wagtail.models import Site
 
 from pages.clinics.references import ClinicBounds, ClinicReferencesMixin
 from pages.fields import line, optional_image
 
+NOT_CLINIC_STAFF = "Choose one of this clinic's staff accounts."
+
+
+def clinic_staff(site_ids):
+    """Active users in a group of one of the clinics (Sites) `site_ids`: a group with page permissions on the
+    clinic's tree or site permissions on its Site, as create_clinic makes them."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups__page_permissions__page__sites_rooted_here__in=site_ids)
+            | Q(groups__site_permissions__site__in=site_ids),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
 
 class Clinician(ClinicReferencesMixin, models.Model):
     """One clinician of one clinic: who they are, for the team page and for pages they review."""
+
+    # A page's reference to a clinician is checked against the page's clinic (pages/clinics/references.py).
+    clinic_reference_kind = "clinician"
 
     site = models.ForeignKey(Site, verbose_name="clinic", on_delete=models.CASCADE, related_name="clinicians")
     name = line("name", "As patients should read it, e.g. 'Dr Maria Alvarez'.", max_length=120, blank=False)
@@ -70,5 +93,10 @@ class Clinician(ClinicReferencesMixin, models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.photo_id and not self.photo_alt.strip():
-            raise ValidationError({"photo_alt": "Describe the photo for patients who cannot see it."})
+            errors["photo_alt"] = "Describe the photo for patients who cannot see it."
+        if self.user_id and not clinic_staff([self.site_id]).filter(pk=self.user_id).exists():
+            errors["user"] = NOT_CLINIC_STAFF
+        if errors:
+            raise ValidationError(errors)

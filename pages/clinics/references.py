@@ -1,11 +1,14 @@
-"""The rule that a clinic's content points only at the clinic's own images, documents and pages.
+"""The rule that a clinic's content points only at the clinic's own images, documents, pages and clinicians.
 
 It lives with the records because every way content is written validates the record: admin forms call the model's
 validation, and Wagtail's `Page.save()` (of a live page) and `save_revision()` call `full_clean()`, so preview, save,
 publish, a restored revision and a workflow approval all meet the same check. What it reads is Wagtail's own
 reference extraction (the reference index's walk over foreign keys, StreamField blocks, rich text and inline
 children), so a field added tomorrow is checked the day it is added. Pages add their part in
-pages/content/references.py; ClinicSettings uses it for its logo.
+pages/content/references.py; ClinicSettings uses it for its logo, Clinician for its photo.
+
+Records a clinic owns through a `site` foreign key (clinicians) say so with a `clinic_reference_kind` class attribute:
+a reference to one is the clinic's when the record's site is the clinic's Site.
 """
 
 from collections import defaultdict
@@ -24,11 +27,15 @@ NOT_AVAILABLE = {
     "image": "This image is not available to this clinic. Choose one of the clinic's own images.",
     "document": "This document is not available to this clinic. Choose one of the clinic's own documents.",
     "page": "This page is not available to this clinic. Choose or link to one of the clinic's own pages.",
+    "clinician": "This clinician is not one of this clinic's clinicians. Choose one of the clinic's own clinicians.",
 }
+# Kinds owned through a `site` foreign key rather than a tree path.
+SITE_OWNED_KINDS = ("clinician",)
 
 
 def reference_kind(model):
-    """The kind ("page", "image" or "document") of the model a reference points at; None for what no clinic owns."""
+    """The kind ("page", "image", "document", "clinician") of the model a reference points at; None for what no
+    clinic owns."""
     if model is None:
         return None
     if issubclass(model, Page):
@@ -37,20 +44,23 @@ def reference_kind(model):
         return "image"
     if issubclass(model, get_document_model()):
         return "document"
-    return None
+    kind = getattr(model, "clinic_reference_kind", None)
+    return kind if kind in SITE_OWNED_KINDS else None
 
 
 @dataclass(frozen=True)
 class ClinicBounds:
-    """What one clinic's content may point at: the pages of its tree, the images and documents of its collection.
+    """What one clinic's content may point at: the pages of its tree, the images and documents of its collection,
+    the records (clinicians) of its Site.
 
-    Both are tree paths, and everything at or below them is the clinic's. None means the clinic has no tree or no
-    collection, so nothing of that kind is its own: `ClinicBounds()` is the bounds of content in no clinic at all.
-    Images in the root collection belong to no clinic, and neither do pages outside every clinic's tree.
+    Paths are tree paths, and everything at or below them is the clinic's. None means the clinic has no tree, no
+    collection or no Site, so nothing of that kind is its own: `ClinicBounds()` is the bounds of content in no clinic
+    at all. Images in the root collection belong to no clinic, and neither do pages outside every clinic's tree.
     """
 
     root_path: str | None = None
     collection_path: str | None = None
+    site_id: int | None = None
 
     @classmethod
     def of_site(cls, site_id, root_path=None):
@@ -61,12 +71,17 @@ class ClinicBounds:
         # create_clinic makes each clinic's collection a top-level collection named after its Site.
         collections = Collection.objects.filter(depth=2, name=site_name).order_by("path")
         collection_path = collections.values_list("path", flat=True).first() if site_name else None
-        return cls(root_path or site_root_path, collection_path)
+        return cls(root_path or site_root_path, collection_path, site_id)
 
-    def owned_ids(self, kind, ids):
-        """The ids (strings) among `ids` of the clinic's own items of `kind`; missing items are nobody's."""
+    def owned_ids(self, kind, ids, model=None):
+        """The ids (strings) among `ids` of the clinic's own items of `kind` (records of `model` for the kinds a
+        Site owns); missing items are nobody's."""
         numbers = {int(value) for value in ids if str(value).isdigit()}
-        if kind == "page":
+        if kind in SITE_OWNED_KINDS:
+            if self.site_id is None or model is None:
+                return set()
+            owned = model._default_manager.filter(site_id=self.site_id)
+        elif kind == "page":
             if not self.root_path:
                 return set()
             owned = Page.objects.filter(path__startswith=self.root_path)
@@ -92,18 +107,21 @@ def foreign_references(obj, bounds):
 
     `bounds` is a ClinicBounds or a callable returning one, called only when `obj` refers to something at all.
     """
-    found = []
+    found, models_of = [], {}
     # Wagtail's reference index walk (private API, checked on Wagtail 8.0.1): foreign keys, every field with
     # extract_references() (StreamField blocks, rich text links and embeds) and ParentalKey children.
     for content_type_id, object_id, model_path, _content_path in ReferenceIndex._extract_references_from_object(obj):
-        kind = reference_kind(ContentType.objects.get_for_id(content_type_id).model_class())
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        kind = reference_kind(model)
         if kind is not None:
+            models_of.setdefault(kind, model)
             found.append(ForeignReference(model_path.split(".")[0], kind, str(object_id)))
     if not found:
         return []
     bounds = bounds() if callable(bounds) else bounds
     owned = {
-        kind: bounds.owned_ids(kind, {ref.object_id for ref in found if ref.kind == kind}) for kind in NOT_AVAILABLE
+        kind: bounds.owned_ids(kind, {ref.object_id for ref in found if ref.kind == kind}, models_of[kind])
+        for kind in models_of
     }
     return [ref for ref in dict.fromkeys(found) if ref.object_id not in owned[ref.kind]]
 
@@ -125,7 +143,7 @@ def reference_errors(obj, references, exclude=()):
 
 
 class ClinicReferencesMixin:
-    """A model whose content may point only at its own clinic's images, documents and pages.
+    """A model whose content may point only at its own clinic's images, documents, pages and clinicians.
 
     Subclasses say which clinic that is with `reference_bounds()`. The check runs in `clean_fields()`: Django tells
     it which fields a form leaves out, so an error about one of those goes to the form as a whole instead of

@@ -15,6 +15,12 @@ VIEW_MESSAGES = "pages.view_patientmessage"
 MODERATE_MESSAGES = "pages.change_patientmessage"
 VIEW_SUBMISSIONS = "wagtailforms.view_formsubmission"
 DELETE_SUBMISSIONS = "wagtailforms.delete_formsubmission"
+# The clinic's clinicians (team page, medical reviewers of pages): kept by those who write and check its pages.
+ADD_CLINICIANS = "pages.add_clinician"
+CHANGE_CLINICIANS = "pages.change_clinician"
+DELETE_CLINICIANS = "pages.delete_clinician"
+VIEW_CLINICIANS = "pages.view_clinician"
+MANAGE_CLINICIANS = (ADD_CLINICIANS, CHANGE_CLINICIANS, DELETE_CLINICIANS, VIEW_CLINICIANS)
 
 # Page permission types (GroupPagePermission rows on the clinic's home page): "add" lets a user edit their own
 # pages, "change" any page of the tree, as in Wagtail's page permission policy.
@@ -39,13 +45,18 @@ class Role:
     site_permissions: tuple = ()
 
 
-EDITORS = Role("editors", page_permissions=PAGE_EDIT_TYPES, collection_permissions=MEDIA_USE)
+EDITORS = Role(
+    "editors",
+    page_permissions=PAGE_EDIT_TYPES,
+    collection_permissions=MEDIA_USE,
+    site_permissions=MANAGE_CLINICIANS,
+)
 MEDICAL_REVIEWERS = Role(
     "medical reviewers",
     page_permissions=PAGE_REVIEW_TYPES,
     collection_permissions=MEDIA_USE + MEDIA_DELETE,
     # Settings go live without review, so only those who may publish may change them.
-    site_permissions=(CHANGE_CLINIC_SETTINGS,),
+    site_permissions=(CHANGE_CLINIC_SETTINGS, *MANAGE_CLINICIANS),
 )
 # Contact-form submissions and patient messages: personal data, so this group alone sees them.
 MODERATORS = Role(

@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.rich_text import extract_references_from_rich_text
 from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG
 
+from pages.clinics.clinicians import Clinician
 from pages.clinics.references import ClinicBounds, ClinicReferencesFormMixin, ClinicReferencesMixin, reference_kind
 from pages.clinics.scope import clinic_of
 
@@ -70,12 +71,19 @@ class ClinicPageFormMixin(ClinicReferencesFormMixin):
     """Page form part: a page being created learns its parent (so its clinic) before it is validated.
 
     Wagtail's create view validates the new page before it has a place in the tree; only the form knows the parent.
+    A medical reviewer is chosen among the page's clinic's clinicians only (the model refuses any other besides).
     """
 
     def __init__(self, *args, parent_page=None, **kwargs):
-        if kwargs.get("instance") is not None:
-            kwargs["instance"].creation_parent = parent_page
+        instance = kwargs.get("instance")
+        if instance is not None:
+            instance.creation_parent = parent_page
         super().__init__(*args, parent_page=parent_page, **kwargs)
+        if "reviewer" in self.fields:
+            place = instance if instance is not None and instance.path else parent_page
+            clinic = clinic_of(place) if place is not None else None
+            clinicians = Clinician.objects.filter(site_id=clinic.pk) if clinic is not None else Clinician.objects.none()
+            self.fields["reviewer"].queryset = clinicians
 
 
 class ClinicPageForm(ClinicPageFormMixin, WagtailAdminPageForm):

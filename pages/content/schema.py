@@ -18,15 +18,23 @@ def medical_clinic(clinic, url):
     return data
 
 
-def reviewer(clinician):
-    """The reviewing clinician as a schema.org Person, or None for a page without one."""
+def reviewer(clinician, image_url=None):
+    """The reviewing clinician as a schema.org Person, or None for a page without one.
+
+    schema.org's Physician is a MedicalOrganization ("a physician or a physician's office"); an individual doctor is
+    an IndividualPhysician, typed together with Person so that Person's properties (honorificSuffix, jobTitle)
+    stay valid on it.
+    """
     if clinician is None:
         return None
-    person = {"@type": "Person", "name": clinician.name}
+    kind = ["Person", "IndividualPhysician"] if clinician.is_physician else "Person"
+    person = {"@type": kind, "name": clinician.name}
     if clinician.credentials:
         person["honorificSuffix"] = clinician.credentials
     if clinician.role:
         person["jobTitle"] = clinician.role
+    if image_url:
+        person["image"] = image_url
     return person
 
 

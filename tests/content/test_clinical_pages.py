@@ -104,7 +104,11 @@ def test_procedure_json_ld_describes_page_procedure_reviewer_and_clinic(client, 
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "MedicalWebPage"
     assert data["lastReviewed"] == "2026-03-15"
-    assert data["reviewedBy"] == {"@type": "Person", "name": "Dr Test Reviewer", "honorificSuffix": "MD, pain medicine"}
+    assert data["reviewedBy"] == {
+        "@type": ["Person", "IndividualPhysician"],
+        "name": "Dr Test Reviewer",
+        "honorificSuffix": "MD, pain medicine",
+    }
     assert data["medicalAudience"] == {"@type": "Patient"}
     assert data["url"] == "http://ascpm.test/facet-joint-injections/"
     procedure = data["about"]

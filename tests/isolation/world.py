@@ -81,6 +81,7 @@ class ClinicWorld:
     workflow_state: WorkflowState
     task_state: TaskState
     log_entries: list
+    clinician: object = None
 
     @property
     def site(self):
@@ -139,6 +140,7 @@ class ClinicWorld:
             ("workflow task", self.task),
             ("workflow state", self.workflow_state),
             ("task state", self.task_state),
+            ("clinician", self.clinician),
         ]
         found += [(f"audit entry ({entry.action})", entry) for entry in self.log_entries]
         return found
@@ -292,6 +294,7 @@ def build_clinic(prefix):
         workflow_state=workflow_state,
         task_state=task_state,
         log_entries=log_entries,
+        clinician=procedure.reviewer,
     )
 
 
