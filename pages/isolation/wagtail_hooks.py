@@ -39,3 +39,4 @@ exports.guard_spreadsheet_exports()
 # Copy and move save without model validation: the reference rule is applied to the destination's clinic (moves.py).
 hooks.register("before_copy_page", moves.refuse_copy_into_another_clinic)
 hooks.register("before_move_page", moves.refuse_move_into_another_clinic)
+hooks.register("after_copy_page", moves.clear_foreign_reviewers)

@@ -168,3 +168,25 @@ def test_pages_without_another_clinics_items_are_still_copied_within_their_clini
 
     assert response.status_code == 302
     assert ProcedurePage.objects.get(slug="copied").hero_image_id == items["a_image"].pk
+
+
+def test_a_copy_into_another_clinic_leaves_its_reviewer_behind_and_a_move_is_refused(
+    client, clinic_a, clinic_b, procedure_a, superuser
+):
+    reviewer = procedure_a.reviewer
+    assert reviewer is not None and reviewer.site_id == clinic_a.site.pk
+    client.force_login(superuser)
+    data = {"new_title": "Copied", "new_slug": "copied", "new_parent_page": str(clinic_b.home_page.pk)}
+
+    response = client.post(reverse("wagtailadmin_pages:copy", args=[procedure_a.pk]), data)
+
+    assert response.status_code == 302
+    copy = ProcedurePage.objects.get(slug="copied")
+    assert copy.get_parent().pk == clinic_b.home_page.pk
+    assert copy.reviewer_id is None
+    assert copy.get_latest_revision_as_object().reviewer_id is None
+    assert ProcedurePage.objects.get(pk=procedure_a.pk).reviewer_id == reviewer.pk  # the original keeps its reviewer
+
+    url = reverse("wagtailadmin_pages:move_confirm", args=[procedure_a.pk, clinic_b.home_page.pk])
+    assert client.post(url).status_code == 302
+    assert Page.objects.get(pk=procedure_a.pk).get_parent().pk == clinic_a.home_page.pk
