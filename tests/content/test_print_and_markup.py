@@ -44,3 +44,16 @@ def test_call_us_block_has_no_bold_only_paragraph(clinic_a):
 def test_the_phone_paragraph_itself_is_not_styled_bold_or_larger():
     rule = re.search(r"^\.call-us__phone \{([^}]*)\}", CSS.read_text(), re.M).group(1)
     assert "font-weight" not in rule and "font-size" not in rule
+
+
+def test_print_script_opens_collapsed_details_before_printing_and_restores_them_after():
+    script = (Path(settings.BASE_DIR) / "clinic_site" / "static" / "js" / "print-button.js").read_text()
+    before = script[script.index('addEventListener("beforeprint"') :]
+    assert 'querySelectorAll("details:not([open])")' in before
+    assert "details.open = true" in before
+    after = script[script.index('addEventListener("afterprint"') :]
+    assert "details.open = false" in after
+
+
+def test_procedure_page_loads_the_print_script(client, clinic_a, recovery_a):
+    assert "js/print-button.js" in get(client, clinic_a, "/facet-joint-injections/")

@@ -5,3 +5,14 @@ document.addEventListener("click", (event) => {
         window.print();
     }
 });
+
+// Collapsed <details> (FAQ answers) print open; CSS cannot open them. Each is restored after printing.
+let openedForPrint = [];
+window.addEventListener("beforeprint", () => {
+    openedForPrint = Array.from(document.querySelectorAll("details:not([open])"));
+    openedForPrint.forEach((details) => { details.open = true; });
+});
+window.addEventListener("afterprint", () => {
+    openedForPrint.forEach((details) => { details.open = false; });
+    openedForPrint = [];
+});
