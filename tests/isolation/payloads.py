@@ -89,7 +89,7 @@ def post_payload(world, pattern):
             # Clinic settings.
             "display_name": HIJACK,
             "short_description": HIJACK,
-            "phone": "000",
+            "phone": "(217) 555-0199",  # valid, so the settings form is refused only by the seals
             "address": HIJACK,
             "opening_hours": HIJACK,
             "notification_email": "hijack@example.com",
