@@ -77,6 +77,8 @@ LAYERS = (
     ("pages/clinics/onboarding.py", 5),
     ("pages/clinics/starter.py", 5),
     ("pages/clinics/overview.py", 5),
+    ("pages/clinics/users.py", 5),
+    ("pages/clinics/users_app.py", 5),
     ("pages/*/admin.py", 5),
     ("pages/*/admin/**", 5),
     ("pages/review/**", 5),
