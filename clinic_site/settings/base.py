@@ -87,7 +87,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "pages.clinics.users_app.ClinicUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

@@ -1,6 +1,8 @@
-"""Clinics' admin registrations: the admin's own stylesheet (clinic_site/static/css/admin.css) and the Clinicians."""
+"""Clinics' admin registrations: the admin's own stylesheet (clinic_site/static/css/admin.css), the Clinicians
+and the network admins' Clinics overview."""
 
 from django.templatetags.static import static
+from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.permission_policies.sites import SitePermissionPolicy
@@ -8,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 
 from pages.clinics.admin.viewset import clinician_viewset
 from pages.clinics.clinicians import Clinician
+from pages.clinics.overview import URL_NAME, ClinicsMenuItem, clinics_overview
 
 # Per-clinic permissions (GroupSitePermission rows, as for clinic settings), registered before the viewset asks.
 register_permission_policy(Clinician, SitePermissionPolicy(Clinician))
@@ -21,3 +24,13 @@ def admin_css():
 @hooks.register("register_admin_viewset")
 def register_clinician_viewset():
     return clinician_viewset
+
+
+@hooks.register("register_admin_urls")
+def register_clinics_overview_url():
+    return [path("clinics/overview/", clinics_overview, name=URL_NAME)]
+
+
+@hooks.register("register_settings_menu_item")
+def register_clinics_overview_menu_item():
+    return ClinicsMenuItem("Clinics", reverse(URL_NAME), icon_name="site", order=150)
