@@ -6,9 +6,8 @@ with clearly marked gaps to fill in, and a treatments index. The privacy notice 
 in Clinic settings unless one is set.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
@@ -20,6 +19,8 @@ HOME_INTRODUCTION = (
     "We care for people with back and neck pain. Read about our treatments, what to expect on the day and how to "
     "get in touch."
 )
+
+TREATMENTS_INTRODUCTION = "These are the treatments we offer. Each page says what happens and how to prepare."
 
 CONTACT_PAGE = {
     "title": "Contact us",
@@ -42,7 +43,10 @@ CONTACT_FIELDS = (
 )
 
 # Square brackets mark what only the clinic can say; the page must not go live with any of them left.
-PRIVACY_PLACEHOLDER = "["
+PRIVACY_PLACEHOLDERS = (
+    "[Add how long you keep contact form messages, e.g. 12 months.]",
+    "[Add your clinic's data protection contact: a name, an email address and a postal address.]",
+)
 PRIVACY_PAGE = {
     "title": "Privacy notice",
     "slug": "privacy",
@@ -67,16 +71,25 @@ PRIVACY_BODY = (
     ("heading", {"text": "How long we keep it", "level": "h2"}),
     (
         "paragraph",
-        "<p>Messages we do not publish are deleted after [number] days. [Say how long you keep contact form "
-        "messages.]</p>",
+        "<p>Messages we do not publish are deleted after {retention_days} days. Contact form messages are kept "
+        "for " + PRIVACY_PLACEHOLDERS[0] + "</p>",
     ),
     ("heading", {"text": "Your rights", "level": "h2"}),
     (
         "paragraph",
-        "<p>You can ask us for a copy of what we hold about you, or ask us to delete it. Write to [your data "
-        "protection contact and address].</p>",
+        "<p>You can ask us for a copy of what we hold about you, or ask us to delete it. Write to "
+        + PRIVACY_PLACEHOLDERS[1]
+        + "</p>",
     ),
 )
+
+
+def privacy_body(retention_days):
+    """The privacy notice's body with the clinic's own retention period filled in."""
+    return [
+        (kind, value.replace("{retention_days}", str(retention_days)) if isinstance(value, str) else value)
+        for kind, value in PRIVACY_BODY
+    ]
 
 
 @dataclass(frozen=True)
@@ -86,10 +99,7 @@ class StarterItem:
     label: str
     page: object
     added: bool
-
-    @property
-    def edit_url(self):
-        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_pages:edit", args=[self.page.pk])
+    edit_url: str = ""
 
 
 def _add_draft(home, page):
@@ -109,21 +119,21 @@ def _home_introduction(home):
     return StarterItem("Home page introduction", home, added=True)
 
 
-def _contact_page(home):
+def _contact_page(home, clinic_settings):
     existing = ContactPage.objects.child_of(home).first()
     if existing is not None:
         return StarterItem("Contact page", existing, added=False)
-    page = ContactPage(**CONTACT_PAGE)
+    page = ContactPage(**CONTACT_PAGE, to_address=clinic_settings.notification_email)
     for order, field in enumerate(CONTACT_FIELDS):
         page.form_fields.add(ContactFormField(sort_order=order, **field))
     return StarterItem("Contact page", _add_draft(home, page), added=True)
 
 
-def _privacy_page(home):
+def _privacy_page(home, clinic_settings):
     existing = GeneralPage.objects.child_of(home).filter(slug=PRIVACY_PAGE["slug"]).first()
     if existing is not None:
         return StarterItem("Privacy notice", existing, added=False)
-    page = GeneralPage(**PRIVACY_PAGE, body=list(PRIVACY_BODY))
+    page = GeneralPage(**PRIVACY_PAGE, body=privacy_body(clinic_settings.message_retention_days))
     return StarterItem("Privacy notice", _add_draft(home, page), added=True)
 
 
@@ -135,18 +145,26 @@ def _treatments_index(home):
         title="Our treatments",
         slug="treatments",
         show_in_menus=True,
-        introduction="These are the treatments we offer. Each page says what happens and how to prepare.",
+        introduction=TREATMENTS_INTRODUCTION,
     )
     return StarterItem("Treatments index", _add_draft(home, page), added=True)
 
 
 def add_starter_content(result):
     """Add what is missing of the starter content to the clinic of `result` (a ClinicResult); returns the items."""
-    home = result.home_page
+    home, clinic_settings = result.home_page, result.settings
     with transaction.atomic():
-        items = [_home_introduction(home), _contact_page(home), _privacy_page(home), _treatments_index(home)]
-        clinic_settings = result.settings
+        items = [
+            _home_introduction(home),
+            _contact_page(home, clinic_settings),
+            _privacy_page(home, clinic_settings),
+            _treatments_index(home),
+        ]
         if clinic_settings.privacy_page_id is None:
             clinic_settings.privacy_page = items[2].page
             clinic_settings.save(update_fields=["privacy_page"])
-    return items
+    # The clinic's own address and port, as create_clinic prints it: the admin answers on every clinic's host.
+    admin_root = result.site.root_url
+    return [
+        replace(item, edit_url=admin_root + reverse("wagtailadmin_pages:edit", args=[item.page.pk])) for item in items
+    ]

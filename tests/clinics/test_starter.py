@@ -3,11 +3,18 @@
 import io
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, execute_from_command_line
 
 from pages.clinics.models import ClinicSettings
-from pages.clinics.starter import HOME_INTRODUCTION, PRIVACY_BODY, add_starter_content
-from pages.content.readability import DEFAULT_TARGET
+from pages.clinics.starter import (
+    CONTACT_PAGE,
+    HOME_INTRODUCTION,
+    PRIVACY_PAGE,
+    PRIVACY_PLACEHOLDERS,
+    TREATMENTS_INTRODUCTION,
+    add_starter_content,
+)
+from pages.content.readability import DEFAULT_TARGET, html_to_text, reading_grade
 from pages.models import ClinicHomePage, ContactPage, GeneralPage, TreatmentsIndexPage
 from tests.factories import ClinicFactory
 
@@ -21,7 +28,17 @@ def create_clinic(*args):
 
 
 def starter_clinic():
-    return create_clinic("--name", "Lakeside Spine", "--hostname", "lakeside.test", "--port", "8001", "--starter")
+    return create_clinic(
+        "--name",
+        "Lakeside Spine",
+        "--hostname",
+        "lakeside.test",
+        "--port",
+        "8001",
+        "--notification-email",
+        "frontdesk@lakeside.test",
+        "--starter",
+    )
 
 
 def test_starter_content_is_added_as_drafts_patients_cannot_see(client):
@@ -34,7 +51,8 @@ def test_starter_content_is_added_as_drafts_patients_cannot_see(client):
     for page in (contact, privacy, treatments):
         assert not page.live
         assert page.get_latest_revision() is not None
-        assert f"http://localhost/admin/pages/{page.pk}/edit/" in output
+        # The edit address is on the clinic's own host and port, as create_clinic prints the site's.
+        assert f"http://lakeside.test:8001/admin/pages/{page.pk}/edit/" in output
         assert client.get(f"/{page.slug}/", HTTP_HOST="lakeside.test").status_code == 404
     # The home page's introduction is a draft too: the live page is unchanged until the clinic publishes it.
     home.refresh_from_db()
@@ -50,6 +68,7 @@ def test_the_starter_contact_page_has_sensible_fields_and_can_be_published():
     contact = ContactPage.objects.get()
 
     fields = [(field.label, field.field_type, field.required) for field in contact.form_fields.order_by("sort_order")]
+    assert contact.to_address == "frontdesk@lakeside.test"
     assert fields == [
         ("Your name", "singleline", True),
         ("Your email", "email", True),
@@ -67,8 +86,10 @@ def test_the_privacy_notice_becomes_the_clinics_privacy_page_and_marks_what_to_f
 
     assert ClinicSettings.objects.get(site__site_name="Lakeside Spine").privacy_page_id == privacy.pk
     text = privacy.patient_text()
-    assert "[your data protection contact and address]" in text
-    assert "[number]" in text
+    assert all(placeholder in text for placeholder in PRIVACY_PLACEHOLDERS)
+    # What the platform knows is filled in: the clinic's retention period for messages it does not publish.
+    assert "deleted after 30 days" in text
+    assert "{retention_days}" not in text
 
 
 def test_a_second_run_adds_nothing_and_keeps_the_clinics_own_edits():
@@ -112,7 +133,18 @@ def test_starter_texts_read_at_or_under_the_default_grade():
     starter_clinic()
     grade = GeneralPage.objects.get(slug="privacy").reading_grade(DEFAULT_TARGET)
     assert grade.grade is not None and grade.grade <= DEFAULT_TARGET, grade
-    assert len(PRIVACY_BODY) >= 4
+    # The other texts are each too short to grade alone, so they are graded together, as a patient reads the site.
+    contact = ContactPage.objects.get()
+    other_texts = [
+        HOME_INTRODUCTION,
+        TREATMENTS_INTRODUCTION,
+        PRIVACY_PAGE["introduction"],
+        html_to_text(CONTACT_PAGE["intro"]),
+        html_to_text(CONTACT_PAGE["thank_you_text"]),
+        *(f"{field.label}. {field.help_text}" for field in contact.form_fields.all()),
+    ]
+    grade = reading_grade(" ".join(other_texts))
+    assert grade.grade is not None and grade.grade <= DEFAULT_TARGET, grade
 
 
 def test_without_starter_nothing_is_added():
@@ -120,7 +152,25 @@ def test_without_starter_nothing_is_added():
     assert not ContactPage.objects.exists() and not GeneralPage.objects.exists()
 
 
-def test_a_bad_argument_with_starter_says_what_is_wrong_and_adds_nothing():
-    with pytest.raises(CommandError, match="looks like a URL"):
-        create_clinic("--name", "Bad", "--hostname", "http://bad.test/", "--starter")
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--hostname", "http://bad.test/"], "looks like a URL"),
+        (["--hostname", "bad.test", "--port", "eighty"], "The port must be a whole number"),
+        (["--hostname", "bad.test", "--notification-email", "not-an-email"], "is not a valid email address"),
+    ],
+)
+def test_a_bad_argument_with_starter_says_what_is_wrong_and_adds_nothing(args, message):
+    with pytest.raises(CommandError, match=message):
+        create_clinic("--name", "Bad", *args, "--starter")
+    assert not ContactPage.objects.exists() and not GeneralPage.objects.exists()
+
+
+def test_a_bad_argument_from_the_command_line_exits_non_zero_with_the_message(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        execute_from_command_line(
+            ["manage.py", "create_clinic", "--name", "Bad", "--hostname", "bad.test:80", "--starter"]
+        )
+    assert exit_info.value.code != 0
+    assert "contains a port; pass the port with --port" in capsys.readouterr().err
     assert not ContactPage.objects.exists()

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils.html import escape
+from wagtail.models import Page
 
 from pages.demo import content as demo_content
 from pages.demo.build import CLINICS, STAFF_PASSWORD, SUPERUSER
@@ -201,3 +202,25 @@ def test_each_demo_clinic_has_a_whole_website_and_its_reviewer_is_a_clinician(cl
         assert {page.reviewer_id for page in ProcedurePage.objects.descendant_of(clinic.site.root_page)} == {
             clinician.pk
         }
+
+
+@pytest.mark.django_db
+def test_a_second_seed_keeps_the_site_pages_privacy_page_and_clinician_accounts_as_they_were():
+    def state():
+        return {
+            "clinicians": sorted(Clinician.objects.values_list("site__hostname", "name", "user__username")),
+            "privacy_pages": sorted(ClinicSettings.objects.values_list("site__hostname", "privacy_page_id")),
+            "site_pages": sorted(
+                Page.objects.filter(slug__in=["about-us", "our-team", "treatments", "privacy"]).values_list(
+                    "pk", "url_path", "live", "latest_revision_id"
+                )
+            ),
+        }
+
+    seed()
+    first = state()
+    seed()
+    assert state() == first
+    # Four site pages per demo clinic, each live, and every clinician linked to a staff account.
+    assert len(first["site_pages"]) == 4 * len(CLINICS) and all(live for *_, live, _rev in first["site_pages"])
+    assert all(username for *_, username in first["clinicians"])
