@@ -34,6 +34,11 @@ PAGES = [
         "/search/?q=injection",
         "/search/?q=zebra",
         "/no-such-page/",
+        # The pages beyond procedures: general pages, the treatments index and the team page.
+        "/about-us/",
+        "/treatments/",
+        "/our-team/",
+        "/privacy/",
     )
 ] + [
     (SPINAL, RECOVERY_PATH),

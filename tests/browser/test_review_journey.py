@@ -25,7 +25,7 @@ def test_editor_change_goes_live_after_medical_review(open_window, server, scree
     editor.get_by_role("textbox", name="How long it takes").fill(duration)
     editor.get_by_role("button", name="More actions").click()
     editor.get_by_role("button", name="Submit to ASCPM medical review").click()
-    submitted = editor.get_by_text("Page 'Facet joint injections' has been submitted for moderation.")
+    submitted = editor.get_by_text("Page 'Facet joint injections' has been submitted for medical review.")
     expect(submitted).to_be_visible()
     screenshots(editor, "submitted", show=submitted)
 
