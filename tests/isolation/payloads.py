@@ -68,7 +68,8 @@ def post_payload(world, pattern):
             "new_slug": "hijacked-copy",
             "new_parent_page": a.home.pk,
             "copy_subpages": "on",
-            "publish_copies": "on",
+            # A draft copy: a live copy would need a medical review recorded in clinic A first. Any copy, draft or
+            # live, is what the seals must refuse.
             "alias": "",
             "position": "0",
             "destination_page_id": a.home.pk,
