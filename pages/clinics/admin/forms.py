@@ -5,11 +5,13 @@ since pages of that clinic name them as reviewer. The photo follows the referenc
 """
 
 from django import forms
+from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from pages.clinics.clinicians import Clinician, clinic_staff
-from pages.clinics.references import ClinicReferencesFormMixin
+from pages.clinics.references import ClinicBounds, ClinicReferencesFormMixin
 from pages.clinics.scope import clinic_name
 
 DUPLICATE_NAME = "This clinic already has a clinician of that name."
@@ -46,6 +48,13 @@ class ClinicianForm(ClinicReferencesFormMixin, WagtailAdminModelForm):
                     label="Clinic",
                     help_text="The clinic whose team this clinician belongs to. It cannot be changed later.",
                 )
+        if "photo" in self.fields:
+            # Only the images of the clinics this form may save into (the reference rule checks the value too).
+            paths = [ClinicBounds.of_site(site_id).collection_path for site_id in site_ids]
+            owned = Q(pk__in=[])
+            for path in filter(None, paths):
+                owned |= Q(collection__path__startswith=path)
+            self.fields["photo"].queryset = get_image_model().objects.filter(owned).order_by("title")
         if "user" in self.fields:
             field = self.fields["user"]
             self.fields["user"] = StaffChoiceField(
