@@ -26,6 +26,11 @@ def lines(verbose_name, help_text, **options):
     return models.TextField(verbose_name, blank=True, help_text=help_text, **options)
 
 
+def intro_text(help_text):
+    """The optional one- or two-sentence opening of a page, shown at the top and in search results."""
+    return models.TextField("introduction", max_length=400, blank=True, help_text=help_text)
+
+
 def stream_of(stream_block, verbose_name, help_text, *, blank=True):
     """A StreamField of `stream_block`, optional unless `blank=False`."""
     return StreamField(stream_block, verbose_name=verbose_name, blank=blank, help_text=help_text)

@@ -1,6 +1,5 @@
 """General content pages (About us, Insurance, Directions, Privacy notice): the same blocks and reading grade."""
 
-from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
@@ -9,18 +8,14 @@ from pages.content.blocks import ContentStreamBlock
 from pages.content.mixins import PatientTextMixin
 from pages.content.panels import ReadingGradePanel
 from pages.content.references import PageReferencesMixin
-from pages.fields import stream_of
+from pages.fields import intro_text, stream_of
 
 
 class GeneralPage(PageReferencesMixin, PatientTextMixin, Page):
     """Any page of a clinic's website that is not about one procedure, e.g. 'About us' or 'Directions'."""
 
-    introduction = models.TextField(
-        "introduction",
-        max_length=400,
-        blank=True,
-        help_text="One or two plain sentences shown at the top and in search results, e.g. 'How to find us and "
-        "where to park.'",
+    introduction = intro_text(
+        "One or two plain sentences shown at the top and in search results, e.g. 'How to find us and where to park.'"
     )
     body = stream_of(
         ContentStreamBlock(),

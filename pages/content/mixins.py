@@ -90,10 +90,13 @@ class MedicalReviewMixin(models.Model):
     def publish(self, revision, *args, **kwargs):
         # The last line behind every way of publishing (editor, bulk action, schedule, revision restore): a clinical
         # page goes live only with a recorded review. The admin forms and hooks refuse earlier, with a message.
-        content = revision.as_object()
-        if not (content.last_reviewed and content.reviewer_id):
+        if not revision.as_object().review_is_recorded():
             raise MedicalReviewRefused(NOT_REVIEWED)
         return super().publish(revision, *args, **kwargs)
+
+    def review_is_recorded(self):
+        """Whether this version names its review: a date and a clinician (only an approval writes them)."""
+        return bool(self.last_reviewed and self.reviewer_id)
 
     def review_is_overdue(self, today=None):
         today = today or timezone.localdate()

@@ -88,7 +88,7 @@ def has_recorded_review(page):
     """Whether the version of `page` that publishing would put live (its latest revision) names a review."""
     revision = page.get_latest_revision()
     content = revision.as_object() if revision is not None else page.specific
-    return bool(content.last_reviewed and content.reviewer_id)
+    return content.review_is_recorded()
 
 
 def live_due_date(page):

@@ -1,6 +1,5 @@
 """The team page: the clinic's clinicians, from the one list the clinic keeps (pages/clinics/clinicians.py)."""
 
-from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
@@ -10,17 +9,14 @@ from pages.clinics.scope import clinic_of
 from pages.content.mixins import PatientTextMixin
 from pages.content.panels import ReadingGradePanel
 from pages.content.references import PageReferencesMixin
+from pages.fields import intro_text
 
 
 class TeamPage(PageReferencesMixin, PatientTextMixin, Page):
     """'Our team': every clinician the clinic shows, with credentials, role, photo and short bio."""
 
-    introduction = models.TextField(
-        "introduction",
-        max_length=400,
-        blank=True,
-        help_text="One or two plain sentences above the team, e.g. 'Meet the doctors and nurses who will care "
-        "for you.'",
+    introduction = intro_text(
+        "One or two plain sentences above the team, e.g. 'Meet the doctors and nurses who will care for you.'"
     )
 
     content_panels = Page.content_panels + [ReadingGradePanel(), FieldPanel("introduction")]

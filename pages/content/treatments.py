@@ -1,6 +1,5 @@
 """The treatments index: every procedure the clinic publishes, with its summary, on one page."""
 
-from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 from wagtail.search import index
@@ -10,17 +9,13 @@ from pages.content.mixins import PatientTextMixin
 from pages.content.panels import ReadingGradePanel
 from pages.content.procedures import ProcedurePage
 from pages.content.references import PageReferencesMixin
+from pages.fields import intro_text
 
 
 class TreatmentsIndexPage(PageReferencesMixin, PatientTextMixin, Page):
     """Lists the clinic's live procedure pages (wherever they sit in its tree), each with its summary."""
 
-    introduction = models.TextField(
-        "introduction",
-        max_length=400,
-        blank=True,
-        help_text="One or two plain sentences above the list, e.g. 'These are the treatments we offer.'",
-    )
+    introduction = intro_text("One or two plain sentences above the list, e.g. 'These are the treatments we offer.'")
 
     content_panels = Page.content_panels + [ReadingGradePanel(), FieldPanel("introduction")]
 

@@ -2,9 +2,7 @@
 entry and the refusal to bulk-publish clinical pages that have no recorded review."""
 
 from django.shortcuts import redirect
-from django.templatetags.static import static
 from django.urls import path, reverse
-from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
@@ -101,9 +99,3 @@ def refuse_bulk_publish_without_review(request, action_type, objects, action_cla
     messages.error(request, f"Nothing was published: {titles} has no medical review yet. {NOT_REVIEWED}")
     # Back to the confirmation page (its selection in the query string), which shows the message.
     return redirect(request.get_full_path())
-
-
-@hooks.register("insert_global_admin_css")
-def review_status_css():
-    # "Overdue" in the report and the dashboard panel reads more urgent than "Due soon".
-    return format_html('<link rel="stylesheet" href="{}">', static("css/review-admin.css"))

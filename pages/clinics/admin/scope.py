@@ -5,12 +5,11 @@ starts from `ClinicianScope.clinicians(action)`. Another clinic's clinician is t
 """
 
 from django.utils.functional import cached_property
-from wagtail.models import get_page_models
 
 from pages.clinics.clinicians import Clinician
 from pages.clinics.roles import ADD_CLINICIANS, CHANGE_CLINICIANS, DELETE_CLINICIANS, VIEW_CLINICIANS
 from pages.clinics.scope import ClinicScope
-from pages.content.mixins import MedicalReviewMixin
+from pages.review.queries import clinical_page_models
 
 PERMISSIONS = {"add": ADD_CLINICIANS, "change": CHANGE_CLINICIANS, "delete": DELETE_CLINICIANS, "view": VIEW_CLINICIANS}
 # Listing, inspect, history and usage: any of the four.
@@ -61,8 +60,7 @@ def reviewed_pages(clinician):
     The reference rule keeps them in the clinician's own clinic.
     """
     found = {}
-    for model in get_page_models():
-        if issubclass(model, MedicalReviewMixin):
-            for page in model.objects.filter(reviewer=clinician).only("id", "title"):
-                found.setdefault(page.pk, page)
+    for model in clinical_page_models():
+        for page in model.objects.filter(reviewer=clinician).only("id", "title"):
+            found.setdefault(page.pk, page)
     return sorted(found.values(), key=lambda page: (page.title, page.pk))
