@@ -5,8 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.core.management import load_command_class
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_SETUP = "import django; django.setup(); from django.conf import settings as s; "
@@ -59,3 +61,12 @@ def logged_in_as_each(client, users, queries):
     for user in users:
         client.force_login(user)
         yield from queries
+
+
+def exit_code_and_stderr(monkeypatch, capsys, name, *args, app="pages"):
+    """Run a command as `manage.py` does (run_from_argv), to see its exit status and what the operator reads."""
+    # run_from_argv closes every database connection when it ends, which would end the test's transaction.
+    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
+    with pytest.raises(SystemExit) as exited:
+        load_command_class(app, name).run_from_argv(["manage.py", name, *args])
+    return exited.value.code, capsys.readouterr().err

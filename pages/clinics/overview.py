@@ -46,7 +46,9 @@ class ClinicRow:
 
 def _last_published(sites):
     tree = Page.objects.filter(path__startswith=OuterRef("root_page__path"), depth__gte=OuterRef("root_page__depth"))
-    newest = tree.order_by("-last_published_at").values("last_published_at")[:1]
+    # Never-published pages have no date: PostgreSQL would sort those NULLs first.
+    newest = tree.filter(last_published_at__isnull=False).order_by("-last_published_at")
+    newest = newest.values("last_published_at")[:1]
     return sites.annotate(last_publish=Subquery(newest))
 
 

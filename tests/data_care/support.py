@@ -6,9 +6,8 @@ import datetime
 import io
 import json
 
-import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command, load_command_class
+from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -27,15 +26,6 @@ def run(command, *args):
     out = io.StringIO()
     call_command(command, *args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
-
-
-def exit_code_and_stderr(monkeypatch, capsys, name, *args):
-    """Run a command as `manage.py` does (run_from_argv), to see its exit status and what the operator reads."""
-    # run_from_argv closes every database connection when it ends, which would end the test's transaction.
-    monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)
-    with pytest.raises(SystemExit) as exited:
-        load_command_class("pages", name).run_from_argv(["manage.py", name, *args])
-    return exited.value.code, capsys.readouterr().err
 
 
 def personal_values():

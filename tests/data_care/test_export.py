@@ -23,10 +23,10 @@ from tests.data_care.support import (
     assert_one_request,
     entries_of,
     entry_text,
-    exit_code_and_stderr,
     personal_values,
     run,
 )
+from tests.support import exit_code_and_stderr
 
 
 def export(tmp_path, *args, email=JANE[1]):

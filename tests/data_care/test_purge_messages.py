@@ -12,10 +12,10 @@ from django.urls import reverse
 from pages.models import ClinicSettings, PatientMessage
 from tests.data_care.support import (
     days_ago,
-    exit_code_and_stderr,
     run,
 )
 from tests.factories import PatientMessageFactory
+from tests.support import exit_code_and_stderr
 
 # --- purge_messages ----------------------------------------------------------------------------------------------
 
