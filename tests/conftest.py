@@ -36,12 +36,60 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+class ServicesSummary:
+    """Says in the terminal summary which tests were deselected for want of the real services."""
+
+    name = "clinic-services-summary"
+
+    def summary_lines(self):
+        if not _deselected_services:
+            return []
+        return [
+            (
+                None,
+                f"{len(_deselected_services)} test(s) marked 'services' were not run here: they need DATABASE_URL "
+                "(PostgreSQL) and REDIS_URL; `make test` runs them in its second pass.",
+            )
+        ]
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(ServicesSummary(), ServicesSummary.name)
+    config.stash[_WORKER_LINES] = []
+
+
+# What the checks covered, printed once at the end: every registered plugin with a `summary_lines()` method gives
+# (title, line) pairs. Under pytest-xdist the tests run in worker processes without a terminal, so each worker hands
+# its lines to the controller when it finishes (`workeroutput`) and the controller prints them.
+_WORKER_LINES = pytest.StashKey[list]()
+
+
+def _summary_lines(config):
+    lines = []
+    for plugin in config.pluginmanager.get_plugins():
+        method = getattr(type(plugin), "summary_lines", None)
+        if callable(method):
+            lines.extend(tuple(line) for line in plugin.summary_lines())
+    return lines
+
+
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["summary_lines"] = _summary_lines(session.config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    node.config.stash[_WORKER_LINES].extend(tuple(line) for line in node.workeroutput.get("summary_lines", []))
+
+
 def pytest_terminal_summary(terminalreporter):
-    if _deselected_services:
-        terminalreporter.write_line(
-            f"{len(_deselected_services)} test(s) marked 'services' were not run here: they need DATABASE_URL "
-            "(PostgreSQL) and REDIS_URL; `make test` runs them in its second pass."
-        )
+    lines = _summary_lines(terminalreporter.config) + terminalreporter.config.stash[_WORKER_LINES]
+    for title, line in dict.fromkeys(lines):
+        if title:
+            terminalreporter.write_sep("-", title)
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,10 @@
 """Test settings: the embedded defaults unless DATABASE_URL / REDIS_URL name real services."""
 
+import os
+from urllib.parse import urlsplit
+
 from .base import *  # noqa: F403
-from .base import REDIS_URL
+from .base import CACHES, REDIS_URL
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"
@@ -19,3 +22,11 @@ WAGTAILADMIN_BASE_URL = "http://localhost"
 # the test's transaction. tests/clinics/test_shared_cache.py checks the embedded default across real processes.
 if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Parallel test runs (pytest-xdist): each worker gets its own test database from pytest-django and, with Redis, its
+# own Redis database, since a test's cache.clear() empties the whole database it uses.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and XDIST_WORKER:
+    _redis = urlsplit(REDIS_URL)
+    _redis_db = (int(_redis.path.strip("/") or 0) - int(XDIST_WORKER.removeprefix("gw"))) % 16
+    CACHES["default"]["LOCATION"] = _redis._replace(path=f"/{_redis_db}").geturl()

@@ -61,15 +61,14 @@ class DimensionSummary:
 
     name = "clinic-form-value-dimension-summary"
 
-    def pytest_terminal_summary(self, terminalreporter):
+    def summary_lines(self):
         if not STATS["cases"]:
-            return
+            return []
         slots = [slot for model_slots in SLOTS.values() for slot in model_slots]
         fields = {(slot.model, slot.field) for slot in slots}
         values = sum(len(slot.kinds) for slot in slots)
         how = Counter(slot.how for slot in slots)
-        terminalreporter.write_sep("-", "clinic form-value dimension")
-        terminalreporter.write_line(
+        line = (
             f"{len(fields)} reference fields ({len(slots)} slots: {how['foreign key']} foreign keys, "
             f"{how['chooser block']} chooser blocks, {how['rich text field']} rich-text fields, "
             f"{how['rich text block']} rich-text blocks; {values} values, one per slot and kind) x {len(FORMS)} "
@@ -78,6 +77,7 @@ class DimensionSummary:
             f"requests; {STATS['refused']} refused with the clinic's message, {STATS['dropped']} dropped by the "
             f"field's editor features; {STATS['problems']} problems."
         )
+        return [("clinic form-value dimension", line)]
 
 
 @pytest.fixture(autouse=True)

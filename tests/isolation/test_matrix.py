@@ -51,13 +51,12 @@ class MatrixSummary:
         self.cases = cases
         self.objects = len(world.b.objects())
 
-    def pytest_terminal_summary(self, terminalreporter):
+    def summary_lines(self):
         stats = self.stats
         if not stats["requests GET"] and not stats["requests POST"]:
-            return
+            return []
         about_b = sum(1 for case in self.cases if case.must_refuse)
-        terminalreporter.write_sep("-", "clinic isolation matrix")
-        terminalreporter.write_line(
+        line = (
             f"{len(self.patterns)} admin URL patterns ({len(EXCLUDED)} excluded with a reason) -> "
             f"{len(self.cases)} URLs ({about_b} naming one of {self.objects} clinic-B objects, the rest listings, "
             f"searches, filters, exports and bulk selections) x {len(ROLES)} clinic-A roles; "
@@ -65,6 +64,7 @@ class MatrixSummary:
             f"clinic B's content; {stats['requests GET']} GET + {stats['requests POST']} POST requests; "
             f"{stats['problems']} problems."
         )
+        return [("clinic isolation matrix", line)]
 
 
 @pytest.fixture(scope="module")

@@ -309,10 +309,8 @@ class PublicRoutesSummary:
     def __init__(self):
         self.line = ""
 
-    def pytest_terminal_summary(self, terminalreporter):
-        if self.line:
-            terminalreporter.write_sep("-", "clinic isolation: public routes")
-            terminalreporter.write_line(self.line)
+    def summary_lines(self):
+        return [("clinic isolation: public routes", self.line)] if self.line else []
 
 
 @pytest.fixture
