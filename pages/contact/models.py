@@ -24,7 +24,7 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, F
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 
-from pages import antispam
+from pages import antispam, plain_errors
 from pages.clinics.models import ClinicSettings
 from pages.content.blocks import PARAGRAPH_FEATURES
 from pages.content.references import ClinicFormPageForm, PageReferencesMixin
@@ -157,6 +157,10 @@ class ContactPage(PageReferencesMixin, AbstractEmailForm):
         token = data.get(antispam.SpamProtectedFormMixin.time_token_field_name) if data is not None else None
         kwargs["spam_purpose"] = self.form_purpose(token)
         form = super().get_form(*args, **kwargs)
+        # The clinic's own labels, in plain words: "Please tell us how we can help", not "This field is required."
+        plain_errors.use_plain_errors(
+            {name: form.fields[name] for name in form.fields if name not in form.antispam_field_names}
+        )
         for name, field in form.fields.items():
             input_type = getattr(field.widget, "input_type", None)
             token = "email" if input_type == "email" else AUTOCOMPLETE_BY_NAME.get(name)

@@ -12,7 +12,7 @@ The spam traps come from pages/antispam.py. Two things differ from the contact f
 
 from django import forms
 
-from pages import antispam
+from pages import antispam, plain_errors
 from pages.patient_messages import rules
 from pages.patient_messages.models import MAX_BODY_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
 
@@ -78,6 +78,7 @@ class PatientMessageForm(antispam.SpamProtectedFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "patient-message-%s")
         super().__init__(*args, **kwargs)
+        plain_errors.use_plain_errors({name: self.fields[name] for name in ("name", "email", "message")})
 
     @classmethod
     def for_page(cls, page, data=None):

@@ -156,7 +156,7 @@ def test_an_urgent_message_is_flagged_and_the_confirmation_shows_the_phone_and_e
     assert PatientMessage.objects.get().is_urgent
     confirmation = client.get(response["Location"], HTTP_HOST=host_of(procedure_a)).content.decode()
     advice = confirmation.index("Call us now about your symptoms")
-    assert advice < confirmation.index("awaiting moderation")  # before anything else
+    assert advice < confirmation.index("waiting for the clinic to check it")  # before anything else
     assert 'Call ASCPM on <a href="tel:+12175550111">(217) 555-0111</a>' in confirmation
     assert "call your local emergency number straight away" in confirmation
     assert "fever" not in confirmation and "numbness" not in confirmation
