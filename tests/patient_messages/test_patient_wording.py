@@ -1,12 +1,14 @@
 """What a patient reads around the "Leave a message" form: the privacy notice link, plain error messages and the
 confirmation's words."""
 
+import re
+
 import pytest
 
 from pages.clinics.models import ClinicSettings
 from pages.content.general import GeneralPage
 from pages.models import PatientMessage
-from tests.patient_messages.support import host_of, message_data, send, view
+from tests.patient_messages.support import PHONE_TEXT, host_of, message_data, send, view
 
 PRIVACY_LINK = '<p class="form-privacy"><a href="/privacy/">How we use your details</a></p>'
 
@@ -53,3 +55,36 @@ def test_the_confirmation_says_the_clinic_will_check_the_message_in_plain_words(
 
     assert "Your message is waiting for the clinic to check it" in html
     assert "moderation" not in html
+
+
+# --- The personal-details warning ------------------------------------------------------------------------------------
+
+
+def warning_of(client, page):
+    response = send(client, page, message_data(page, message=PHONE_TEXT))
+    assert response.status_code == 200
+    html = response.content.decode()
+    start = html.index("Check your message before you send it")
+    return html[start : html.index("</form>", start)]
+
+
+def test_the_warning_makes_editing_the_message_the_main_choice_and_send_anyway_secondary(client, procedure_a):
+    warning = warning_of(client, procedure_a)
+
+    assert '<a class="button form-submit" href="#patient-message-message">Edit my message</a>' in warning
+    assert warning.index(">Edit my message</a>") < warning.index(">Send anyway</button>")
+    send_anyway = re.search(r'<button type="submit" class="([^"]+)" name="send_anyway"', warning)
+    assert "button--secondary" in send_anyway.group(1).split()
+
+
+def test_the_warning_points_to_the_clinics_private_contact_page(client, procedure_a, contact_page, contact_page_b):
+    warning = warning_of(client, procedure_a)
+
+    assert f'<a href="{contact_page.get_url_parts()[2]}">our private contact form</a>' in warning
+    assert warning.count("our private contact form") == 1
+
+
+def test_without_a_live_contact_page_the_warning_offers_none(client, procedure_a, contact_page, contact_page_b):
+    contact_page.unpublish()
+
+    assert "our private contact form" not in warning_of(client, procedure_a)

@@ -106,9 +106,10 @@ def test_personal_health_information_is_not_stored_until_the_patient_confirms(cl
     assert "Your message seems to contain a phone number." in page_html
     assert f'id="patient-message-message">\n{PHONE_TEXT}</textarea>' in page_html
     assert f'name="name" value="{NAME}"' in page_html
-    assert '<button type="submit" class="button form-submit" name="send_anyway" value="1">Send anyway</button>' in (
-        page_html
-    )
+    assert (
+        '<button type="submit" class="button button--secondary form-submit" name="send_anyway" value="1">'
+        "Send anyway</button>"
+    ) in page_html
     # "Send message" stays first, so pressing Enter in a field never confirms by accident.
     assert page_html.index(">Send message</button>") < page_html.index(">Send anyway</button>")
     assert not PatientMessage.objects.exists()
