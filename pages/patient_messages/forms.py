@@ -55,7 +55,8 @@ class PlainTextField(forms.CharField):
 
 
 class PatientMessageForm(antispam.SpamProtectedFormMixin, forms.Form):
-    """Name, email and message, plus antispam's honeypot and signed time token.
+    """Name, email, message and whether to be emailed when the clinic replies, plus antispam's honeypot and signed
+    time token.
 
     Build it with `for_page(page, data)`. Lengths are the model's, so nothing valid here fails when saved.
     """
@@ -77,6 +78,13 @@ class PatientMessageForm(antispam.SpamProtectedFormMixin, forms.Form):
         max_length=MAX_BODY_LENGTH,
         help_text=f"Plain text, up to {MAX_BODY_LENGTH} characters.",
         widget=forms.Textarea(attrs={"rows": 8}),
+    )
+
+    reply_notice = forms.BooleanField(
+        label="Email me when the clinic replies",
+        required=False,
+        help_text="One email with a link to this page; it does not contain your message or the reply. Your "
+        "address is used for nothing else.",
     )
 
     def __init__(self, *args, **kwargs):
