@@ -1,7 +1,10 @@
 """A new clinic's spam words and link rule (Clinic settings), applied to both patient forms: the advert that used to
 arrive as an ordinary pending message."""
 
+import io
+
 from django.core import mail
+from django.core.management import call_command
 from wagtail.contrib.forms.models import FormSubmission
 
 from pages import adverts
@@ -72,3 +75,10 @@ def test_the_contact_form_follows_the_clinics_edited_list(client, contact_page):
 
     assert response.status_code == 303
     assert FormSubmission.objects.count() == 1
+
+
+def test_the_demo_clinics_start_with_the_default_spam_words(db):
+    call_command("seed_demo", stdout=io.StringIO())
+
+    lists = ClinicSettings.objects.values_list("message_disallowed_words", "message_link_limit")
+    assert {(adverts.word_list(words), limit) for words, limit in lists} == {(adverts.DEFAULT_SPAM_WORDS, 2)}
