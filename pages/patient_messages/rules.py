@@ -91,7 +91,8 @@ def decide(text, name, email, rules, *, bot_flags=()):
     """Whether a new message is spam (else it waits for a moderator), and its flags. Never "approve": approval is
     always a person's decision.
 
-    `bot_flags` are FLAG_HONEYPOT / FLAG_TIME_TRAP from the form's own checks.
+    `bot_flags` are FLAG_HONEYPOT (the form's honeypot) and FLAG_TIME_TRAP (the email flood limit) from the
+    submission's own checks.
     """
     flags = set(bot_flags)
     if rules.link_limit and adverts.count_links(text) >= rules.link_limit:
