@@ -54,7 +54,7 @@ MESSAGES = {
     ),
     TOO_FAST: (
         "That was quicker than a person usually fills in this form, so your message was not sent yet. "
-        "Please check your details and send it again."
+        "Everything you typed is still below: please press Send again."
     ),
     RATE_LIMITED: (
         "A message was sent from your internet connection a moment ago. Please wait {seconds} seconds and send "

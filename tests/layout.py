@@ -34,6 +34,8 @@ LAYERS = (
     ("pages/apps.py", 6),
     ("pages/management/**", 6),
     ("pages/antispam.py", 1),
+    ("pages/plain_errors.py", 1),
+    ("pages/adverts.py", 1),
     ("pages/fields.py", 1),
     ("pages/*/rules.py", 1),
     ("pages/patient_messages/health_details.py", 1),

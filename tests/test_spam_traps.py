@@ -2,9 +2,10 @@
 
 Both take their traps from pages/antispam.py: a signed time-trap token naming the form it was issued for, and a
 honeypot field people never see. What a form does when a check fails is its own, and each adapter below says it: a
-token that cannot be checked brings the form back on both, with the patient's input and a fresh token; a caught trap
-(honeypot, too fast) is refused visibly by the contact form, while the message form keeps the message as spam
-behind its usual thanks, so that a program learns nothing from the answer.
+token that cannot be checked brings the form back on both, with the patient's input and a fresh token; a form sent
+too fast comes back on both with the input and its own token, and is sent when the patient presses Send again; a
+filled honeypot is refused visibly by the contact form, while the message form keeps the message as spam behind its
+usual thanks, so that a program learns nothing from the answer.
 
 Every case posts through the real middleware and Wagtail's page router, runs the on-commit callbacks as a committed
 request would, and reads the result back from the database, the response and the email outbox.
@@ -62,6 +63,7 @@ class ContactForm(SpamTrappedForm):
     """The contact page (Wagtail's form builder with the antispam mixin): every refusal shows the form again."""
 
     page_fixtures = ("contact_page", "contact_page_b")
+    time_trap_setting = "CONTACT_TIME_TRAP_SECONDS"
     refused_status = 200  # Wagtail's form pages answer 200 with the form again, whatever was wrong
     stored = FormSubmission
 
@@ -94,7 +96,8 @@ class MessageForm(SpamTrappedForm):
     page_fixtures = ("procedure_a", "procedure_b")
     refused_status = 400
     stored = PatientMessage
-    flags = {antispam.HONEYPOT: rules.FLAG_HONEYPOT, antispam.TOO_FAST: rules.FLAG_TIME_TRAP}
+    flags = {antispam.HONEYPOT: rules.FLAG_HONEYPOT}
+    time_trap_setting = "PATIENT_MESSAGE_TIME_TRAP_SECONDS"
 
     def send(self, **overrides):
         return messages.send(self.client, self.page, messages.message_data(self.page, **overrides))
@@ -160,10 +163,32 @@ def test_a_filled_honeypot_is_caught_and_never_reaches_the_clinic(form):
     assert not mail.outbox
 
 
-def test_a_form_sent_too_fast_is_caught_and_never_reaches_the_clinic(form):
+def test_a_patient_who_sends_too_fast_keeps_the_message_and_sends_it_by_pressing_send_again(form, settings):
+    setattr(settings, form.time_trap_setting, 2)
     token = form.token(seconds_ago=0)
 
     response = form.post(**{"form-token": token})
 
-    form.assert_caught(response, antispam.TOO_FAST, token)
+    # Not stored, not even as spam, and nothing announced: the form comes back with the text and its own token.
+    form.assert_refused(response, antispam.TOO_FAST)
+    assert "please press Send again" in response.content.decode()
+    assert contact.rendered_token(response) == token
+    assert not mail.outbox
+
+    time.sleep(2.1)  # the wait counts from when the form was first shown
+    form.post(**{"form-token": contact.rendered_token(response)})
+
+    assert form.stored.objects.count() == 1
+    if form.stored is PatientMessage:
+        assert PatientMessage.objects.get().status == Status.PENDING
+    assert len(mail.outbox) == 1
+
+
+def test_a_program_that_posts_again_at_once_is_refused_again_and_never_queued(form):
+    token = form.token(seconds_ago=0)
+
+    for _attempt in range(3):
+        response = form.post(**{"form-token": token})
+        form.assert_refused(response, antispam.TOO_FAST)
+
     assert not mail.outbox

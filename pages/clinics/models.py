@@ -7,6 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from pages import adverts
 from pages.clinics import branding, phones
 from pages.clinics.references import ClinicBounds, ClinicReferencesFormMixin, ClinicReferencesMixin
 from pages.fields import line, lines, optional_image
@@ -95,9 +96,10 @@ class ClinicSettings(ClinicReferencesMixin, BaseSiteSetting):
     )
     message_link_limit = models.PositiveSmallIntegerField(
         "links that make a message spam",
-        default=2,
-        help_text="A message with this many links or more is classed as spam (kept for review, never shown). "
-        "0 turns this off.",
+        default=adverts.DEFAULT_LINK_LIMIT,
+        help_text="A patient message with this many links or more (including ones written without 'http', such as "
+        "'cheap-pills.shop') is classed as spam (kept for review, never shown); a contact form with as many is "
+        "not sent, and the sender is asked to take them out. 0 turns this off.",
     )
     message_moderation_words = lines(
         "words that hold a message for a closer look",
@@ -106,7 +108,10 @@ class ClinicSettings(ClinicReferencesMixin, BaseSiteSetting):
     )
     message_disallowed_words = lines(
         "words that make a message spam",
-        "One word or phrase per line, e.g. 'casino'. A message with any of them is classed as spam.",
+        "One word or phrase per line, e.g. 'casino'. A patient message with any of them is classed as spam; a "
+        "contact form with any of them is not sent, and the sender is told which word to take out. New clinics "
+        "start with a list of common advertising words; add to it or remove any your patients need.",
+        default="\n".join(adverts.DEFAULT_SPAM_WORDS),
     )
     message_retention_days = models.PositiveIntegerField(
         "keep rejected and spam messages for (days)",
@@ -162,8 +167,8 @@ class ClinicSettings(ClinicReferencesMixin, BaseSiteSetting):
     def moderation_rules(self):
         return rules.ModerationRules(
             link_limit=self.message_link_limit,
-            disallowed_words=rules.word_list(self.message_disallowed_words),
-            moderation_words=rules.word_list(self.message_moderation_words),
+            disallowed_words=adverts.word_list(self.message_disallowed_words),
+            moderation_words=adverts.word_list(self.message_moderation_words),
         )
 
     @property

@@ -24,7 +24,7 @@ from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, F
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 
-from pages import antispam
+from pages import adverts, antispam, plain_errors
 from pages.clinics.models import ClinicSettings
 from pages.content.blocks import PARAGRAPH_FEATURES
 from pages.content.references import ClinicFormPageForm, PageReferencesMixin
@@ -157,6 +157,10 @@ class ContactPage(PageReferencesMixin, AbstractEmailForm):
         token = data.get(antispam.SpamProtectedFormMixin.time_token_field_name) if data is not None else None
         kwargs["spam_purpose"] = self.form_purpose(token)
         form = super().get_form(*args, **kwargs)
+        # The clinic's own labels, in plain words: "Please tell us how we can help", not "This field is required."
+        plain_errors.use_plain_errors(
+            {name: form.fields[name] for name in form.fields if name not in form.antispam_field_names}
+        )
         for name, field in form.fields.items():
             input_type = getattr(field.widget, "input_type", None)
             token = "email" if input_type == "email" else AUTOCOMPLETE_BY_NAME.get(name)
@@ -190,6 +194,12 @@ class ContactPage(PageReferencesMixin, AbstractEmailForm):
         if form.token_hash and UsedContactFormToken.objects.filter(token_hash=form.token_hash).exists():
             # Sent before: never "please slow down" for the same form.
             return HttpResponseRedirect(f"{self.get_url(request)}?{SENT_PARAMETER}=1", status=303)
+        advert = self.advert_problem(form)
+        if advert is not None:
+            # Told, not silently dropped: a patient who mentioned a listed word can take it out and send again.
+            # Before the rate limit, so that doing so is never "too soon".
+            form.add_error(None, advert.message)
+            return self.render_form(request, form)
         if not antispam.rate_limit_allows(request, SPAM_SETTINGS_PREFIX.lower(), form.spam_policy):
             form.add_error(None, antispam.rate_limit_message(form.spam_policy))
             response = self.render_form(request, form, status=429)
@@ -200,6 +210,17 @@ class ContactPage(PageReferencesMixin, AbstractEmailForm):
             self.process_form_submission(form)
         # POST/redirect/GET: reloading the confirmation must not post the form again.
         return HttpResponseRedirect(f"{self.get_url(request)}?{SENT_PARAMETER}=1", status=303)
+
+    def advert_problem(self, form):
+        """Whether what was typed reads like an advert by the clinic's spam words and link limit (Clinic settings,
+        shared with patient messages); None when it does not or the page has no clinic."""
+        clinic_settings = self.clinic_settings()
+        if clinic_settings is None:
+            return None
+        rules = clinic_settings.moderation_rules()
+        values = [value for value in form.cleaned_data.values() if value]
+        texts = [str(item) for value in values for item in (value if isinstance(value, list | tuple) else [value])]
+        return adverts.advert_problem(texts, spam_words=rules.disallowed_words, link_limit=rules.link_limit)
 
     def render_form(self, request, form, status=200):
         context = self.get_context(request)

@@ -95,6 +95,9 @@ def _message_record(message, clinics):
         "text": message.body,
         "reply": message.reply,
         "replied": _iso(message.replied_at),
+        # The patient's request to be emailed when the clinic replies: still waiting, and when it was sent.
+        "reply_notice_requested": message.reply_notice,
+        "reply_notice_sent": _iso(message.reply_notice_sent_at),
     }
 
 
@@ -210,7 +213,7 @@ def _erase_messages(messages, request_id, now):
             request_id,
             {
                 "request": "erase",
-                "fields": list(moderation.ERASED_MESSAGE_FIELDS),
+                "fields": [*moderation.ERASED_MESSAGE_FIELDS, *moderation.ERASED_MESSAGE_REQUESTS],
                 "status_before": message.status,
                 "status_after": moderation.status_after_erase(message.status),
             },

@@ -2,9 +2,13 @@
 
 The spam traps come from pages/antispam.py. Two things differ from the contact form:
 
-- The honeypot and the "too fast" time trap do not refuse the message: it is stored as spam, for a moderator to
-  look at, and the sender sees the usual confirmation (a program learns nothing; a person caught by mistake is not
-  lost). A missing, forged or expired time token is still refused, as on the contact form.
+- The honeypot does not refuse the message: it is stored as spam, for a moderator to look at, and the sender sees
+  the usual confirmation (a program learns nothing). A form sent sooner than the time trap allows is refused as on
+  the contact form, with everything typed and its token kept, asking the patient to press Send again: a person
+  whose browser filled in their name and email and who wrote "Thanks, very helpful!" is quick, and must not lose
+  the message to the spam pile. The wait counts from when the form was first shown, so pressing Send again a moment
+  later goes through; a program that posts again at once is refused again, and never reaches the moderators'
+  queue. A missing, forged or expired time token is refused, as on the contact form.
 - The time token doubles as the form's one-time token: each rendering signs a random nonce into it, so a hash of it
   identifies one filled-in form, and a resubmitted or double-clicked form is recognised (antispam's
   `one_time_purpose` and `token_hash`).
@@ -12,7 +16,7 @@ The spam traps come from pages/antispam.py. Two things differ from the contact f
 
 from django import forms
 
-from pages import antispam
+from pages import antispam, plain_errors
 from pages.patient_messages import rules
 from pages.patient_messages.models import MAX_BODY_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
 
@@ -20,8 +24,8 @@ from pages.patient_messages.models import MAX_BODY_LENGTH, MAX_EMAIL_LENGTH, MAX
 SPAM_SETTINGS_PREFIX = "PATIENT_MESSAGE"
 PURPOSE_PREFIX = "patient-message"
 
-# The two traps that mark a message as spam instead of refusing it.
-BOT_FLAGS = {antispam.HONEYPOT: rules.FLAG_HONEYPOT, antispam.TOO_FAST: rules.FLAG_TIME_TRAP}
+# The trap that marks a message as spam instead of refusing it.
+BOT_FLAGS = {antispam.HONEYPOT: rules.FLAG_HONEYPOT}
 
 
 def form_purpose(page_pk, token=None):
@@ -51,7 +55,8 @@ class PlainTextField(forms.CharField):
 
 
 class PatientMessageForm(antispam.SpamProtectedFormMixin, forms.Form):
-    """Name, email and message, plus antispam's honeypot and signed time token.
+    """Name, email, message and whether to be emailed when the clinic replies, plus antispam's honeypot and signed
+    time token.
 
     Build it with `for_page(page, data)`. Lengths are the model's, so nothing valid here fails when saved.
     """
@@ -75,9 +80,17 @@ class PatientMessageForm(antispam.SpamProtectedFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
     )
 
+    reply_notice = forms.BooleanField(
+        label="Email me when the clinic replies",
+        required=False,
+        help_text="One email with a link to this page; it does not contain your message or the reply. Your "
+        "address is used for nothing else.",
+    )
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "patient-message-%s")
         super().__init__(*args, **kwargs)
+        plain_errors.use_plain_errors({name: self.fields[name] for name in ("name", "email", "message")})
 
     @classmethod
     def for_page(cls, page, data=None):
@@ -89,13 +102,13 @@ class PatientMessageForm(antispam.SpamProtectedFormMixin, forms.Form):
         )
 
     def add_error(self, field, error):
-        # The mixin reports every trap as a form error; these two are recorded as spam flags instead (bot_flags).
+        # The mixin reports every trap as a form error; the honeypot is recorded as a spam flag instead (bot_flags).
         if field is None and getattr(error, "code", None) in BOT_FLAGS:
             return
         super().add_error(field, error)
 
     @property
     def bot_flags(self):
-        """FLAG_HONEYPOT or FLAG_TIME_TRAP when a trap caught this submission, for rules.decide()."""
+        """FLAG_HONEYPOT when the honeypot caught this submission, for rules.decide()."""
         flag = BOT_FLAGS.get(self.spam_problem)
         return [flag] if flag else []

@@ -114,6 +114,14 @@ class PatientMessage(models.Model):
     redacted = models.BooleanField(
         "redacted", default=False, help_text="The clinic edited the text before approving it."
     )
+    # The patient's own request for one email, without the message or the reply, once the clinic's reply is
+    # public (notifications.py). Cleared when that email goes, and by erasure: the address serves nothing else.
+    reply_notice = models.BooleanField(
+        "email when the clinic replies",
+        default=False,
+        help_text="The patient asked to be emailed once the clinic's reply is published.",
+    )
+    reply_notice_sent_at = models.DateTimeField("reply notice sent", null=True, blank=True)
     erased_at = models.DateTimeField(
         "erased", null=True, blank=True, help_text="When the patient's data was erased on request."
     )

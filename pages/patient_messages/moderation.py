@@ -85,6 +85,8 @@ def moderate(messages_qs, action, user, *, bulk=False):
     Callers pass a queryset already narrowed to the user's clinics. The rows are locked and re-read here, so a
     message another moderator changed in the meantime is judged on its current status.
     """
+    from pages.patient_messages.notifications import announce_reply_when_committed  # loads task backends
+
     now = timezone.now()
     changed = []
     with transaction.atomic():
@@ -105,6 +107,8 @@ def moderate(messages_qs, action, user, *, bulk=False):
                 uuid=uuid.uuid4(),
                 data={"from": previous, "to": action.status, "bulk": bulk},
             )
+            # Approving a message that already has a reply publishes the reply too.
+            announce_reply_when_committed(message)
             changed.append(message)
     return changed
 
@@ -115,6 +119,8 @@ def edit_message(message_qs, pk, user, *, body=None, reply=None):
     `None` leaves a field as it is; an empty reply removes it. Raises PermissionError when the text is given but the
     message is no longer pending (moderated in the instant since the form was checked).
     """
+    from pages.patient_messages.notifications import announce_reply_when_committed  # loads task backends
+
     with transaction.atomic():
         message = message_qs.select_for_update().get(pk=pk)
         update_fields = []
@@ -131,6 +137,7 @@ def edit_message(message_qs, pk, user, *, body=None, reply=None):
             message.replied_by = user if reply else None
             update_fields += ["reply", "replied_at", "replied_by"]
             log(message, audit.LOG_REPLY, user=user, data={"removed": not reply})
+            announce_reply_when_committed(message)
         if update_fields:
             message.save(update_fields=update_fields)
     return message
@@ -141,6 +148,8 @@ def edit_message(message_qs, pk, user, *, body=None, reply=None):
 # What erasing blanks on a message. The clinic's reply goes too: it was written to this patient and often
 # answers them by name or repeats what they wrote.
 ERASED_MESSAGE_FIELDS = ("author_name", "author_email", "body", "ip_hash", "reply")
+# What erasing switches off: a request to be emailed when the clinic replies has no address left to go to.
+ERASED_MESSAGE_REQUESTS = ("reply_notice",)
 # An erased message has nothing left to show or to moderate: public or waiting ones become rejected (and so are
 # deleted by `purge_messages` after the clinic's retention period); spam stays spam.
 STATUSES_REJECTED_ON_ERASE = (Status.PENDING, Status.APPROVED)
@@ -160,6 +169,7 @@ def erase(messages, now):
     """
     PatientMessage.objects.filter(pk__in=[message.pk for message in messages]).update(
         **dict.fromkeys(ERASED_MESSAGE_FIELDS, ""),
+        **dict.fromkeys(ERASED_MESSAGE_REQUESTS, False),
         redacted=True,
         erased_at=now,
         status=Case(

@@ -12,6 +12,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from pages.clinics.models import ClinicSettings
+from pages.contact.models import ContactPage
 from pages.patient_messages import rules, submission
 from pages.patient_messages.forms import PatientMessageForm
 from pages.patient_messages.models import PatientMessage
@@ -114,11 +115,19 @@ class PatientMessagesMixin(RoutablePageMixin, models.Model):
             "message_form_action": f"{self.message_route_url(request, 'patient_message_submit')}#{FORM_ANCHOR}",
             "message_health_info": list(health_info),
             "message_health_info_text": join_as_words(health_info),
+            # Where private details belong instead: looked up only when the warning is shown.
+            "message_private_contact_url": self.private_contact_url(request) if health_info else "",
             # Urgent symptoms in what the patient typed: the call-us advice is shown even before it is sent.
             "message_urgent": bool(rules.urgent_symptoms_found(typed or "")),
             "message_refused_text": refused_text,
             "message_preview": getattr(request, "is_preview", False),
         }
+
+    def private_contact_url(self, request):
+        """The address of this clinic's live, public contact page, or "" when it has none."""
+        site = self.get_site()
+        contact = ContactPage.objects.live().public().in_site(site).order_by("path").first() if site else None
+        return (contact.get_url(request) or "") if contact else ""
 
     def message_route_url(self, request, name):
         """The address of one of the routes below, as routablepageurl builds it (without the tag's app)."""

@@ -8,6 +8,7 @@ no statuses (models.Status): `decide` says whether a message is spam, the submis
 import re
 from dataclasses import dataclass, field
 
+from pages import adverts
 from pages.clinics import phones
 from pages.patient_messages import health_details
 
@@ -32,8 +33,6 @@ FLAG_LABELS = {
     FLAG_TIME_TRAP: "Sent too fast",
 }
 SPAM_FLAGS = {FLAG_LINKS, FLAG_DISALLOWED_WORDS, FLAG_HONEYPOT, FLAG_TIME_TRAP}
-
-LINK = re.compile(r"https?://|\bwww\.|<a\s", re.IGNORECASE)
 
 # Symptoms after a spinal injection that need a phone call, not a public message.
 URGENT_PATTERNS = {
@@ -61,7 +60,7 @@ URGENT_PATTERNS = {
 class ModerationRules:
     """A clinic's moderation settings (ClinicSettings), as plain values. Defaults follow WordPress."""
 
-    link_limit: int = 2  # this many links or more: spam; 0 turns the rule off
+    link_limit: int = adverts.DEFAULT_LINK_LIMIT  # this many links or more: spam; 0 turns the rule off
     disallowed_words: tuple = ()
     moderation_words: tuple = ()
 
@@ -74,21 +73,6 @@ class Decision:
     @property
     def is_urgent(self):
         return FLAG_URGENT in self.flags
-
-
-def word_list(text):
-    """One word or phrase per line, blank lines ignored, compared case-insensitively."""
-    return tuple(line.strip().lower() for line in (text or "").splitlines() if line.strip())
-
-
-def count_links(text):
-    return len(LINK.findall(text or ""))
-
-
-def matching_words(words, *texts):
-    """The listed words or phrases that appear as whole words in any of `texts`."""
-    haystack = "\n".join(t for t in texts if t)
-    return [w for w in words if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", haystack, re.IGNORECASE)]
 
 
 def health_info_found(text, region=None):
@@ -107,14 +91,15 @@ def decide(text, name, email, rules, *, bot_flags=()):
     """Whether a new message is spam (else it waits for a moderator), and its flags. Never "approve": approval is
     always a person's decision.
 
-    `bot_flags` are FLAG_HONEYPOT / FLAG_TIME_TRAP from the form's own checks.
+    `bot_flags` are FLAG_HONEYPOT (the form's honeypot) and FLAG_TIME_TRAP (the email flood limit) from the
+    submission's own checks.
     """
     flags = set(bot_flags)
-    if rules.link_limit and count_links(text) >= rules.link_limit:
+    if rules.link_limit and adverts.count_links(text) >= rules.link_limit:
         flags.add(FLAG_LINKS)
-    if matching_words(rules.disallowed_words, text, name, email):
+    if adverts.matching_words(rules.disallowed_words, text, name, email):
         flags.add(FLAG_DISALLOWED_WORDS)
-    if matching_words(rules.moderation_words, text, name, email):
+    if adverts.matching_words(rules.moderation_words, text, name, email):
         flags.add(FLAG_MODERATION_WORDS)
     if health_info_found(text):
         flags.add(FLAG_HEALTH_INFO)

@@ -228,6 +228,7 @@ def store(submission):
                 submitted_at=timezone.now(),
                 ip_hash=flood.ip_hash(submission.ip),
                 form_token_hash=submission.token_hash,
+                reply_notice=form.cleaned_data.get("reply_notice", False),
             )
             message.flag_list = decision.flags
             message.save()

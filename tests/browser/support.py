@@ -287,7 +287,7 @@ def fill_message_form(page, *, name, email, text):
 
 def expect_message_thanks(page):
     expect(page.get_by_role("heading", name="Thank you for your message", level=1)).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("Your message is awaiting moderation")
+    expect(page.get_by_role("status")).to_contain_text("Your message is waiting for the clinic to check it")
 
 
 def leave_message(page, url, patient, text):

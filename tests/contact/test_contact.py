@@ -110,7 +110,7 @@ def test_invalid_submission_keeps_input_and_links_errors_to_fields(client, conta
     assert_form_kept_input(response, email="not an email")
     html = response.content.decode()
     assert "<title>Error: Contact us | ASCPM</title>" in html
-    assert '<a href="#id_your_email">Your email: Enter a valid email address.</a>' in html
+    assert '<a href="#id_your_email">Please enter your email in the right format, like name@example.com</a>' in html
     assert re.search(r'<input type="email"[^>]*aria-invalid="true"[^>]*aria-describedby="id_your_email_error"', html)
     assert '<p class="form-error" id="id_your_email_error">' in html
     assert not FormSubmission.objects.exists()
@@ -130,7 +130,7 @@ def test_choice_fields_are_grouped_with_a_legend_and_keep_the_patients_choices(c
     assert re.search(r"<legend[^>]*>Contact me by <span", html)
     assert re.search(r'value="Email"[^>]*checked', html)
     assert re.search(r'name="i_agree"[^>]*checked', html)
-    assert '<a href="#id_message">Message: This field is required.</a>' in html
+    assert '<a href="#id_message">Please enter your message</a>' in html
     assert not FormSubmission.objects.exists()
 
 

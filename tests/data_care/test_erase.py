@@ -184,3 +184,14 @@ def test_erased_messages_are_purged_after_the_retention_period(held):
 
     assert not PatientMessage.objects.filter(pk=held["approved_a"].pk).exists()
     assert PatientMessage.objects.filter(pk=held["pending_b"].pk).exists()  # never moderated, sent just now
+
+
+def test_erase_withdraws_the_patients_requests_to_be_emailed_about_a_reply(held):
+    PatientMessage.objects.filter(pk__in=[held["pending_b"].pk, held["other_a"].pk]).update(reply_notice=True)
+
+    run("patient_data", "--email", JANE[1], "--erase")
+
+    assert PatientMessage.objects.get(pk=held["pending_b"].pk).reply_notice is False
+    assert PatientMessage.objects.get(pk=held["other_a"].pk).reply_notice is True  # another patient's stays
+    entry = entries_of(PatientMessage).get(object_id=str(held["pending_b"].pk), action=audit.MESSAGE_ERASE)
+    assert "reply_notice" in entry.data["fields"]

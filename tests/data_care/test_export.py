@@ -21,6 +21,7 @@ from tests.data_care.support import (
     JANE_QUESTION_B,
     OTHER,
     assert_one_request,
+    days_ago,
     entries_of,
     entry_text,
     personal_values,
@@ -56,6 +57,8 @@ def test_export_writes_every_message_and_submission_of_the_address_as_json(held,
         "text": JANE[2],
         "reply": "Thank you, we are glad it helped.",
         "replied": held["approved_a"].replied_at.isoformat(),
+        "reply_notice_requested": False,
+        "reply_notice_sent": None,
     }
     assert messages["Is the parking free on Saturdays?"]["clinic"] == "Spinal Diagnostics"
     assert messages["Is the parking free on Saturdays?"]["status"] == "pending"
@@ -210,3 +213,18 @@ def test_options_that_do_not_fit_the_action_are_refused(held, tmp_path, monkeypa
         run("patient_data", "--email", JANE[1], *args)
     assert not (tmp_path / "out.json").exists()
     assert PatientMessage.objects.filter(erased_at__isnull=False).count() == 0
+
+
+def test_export_says_whether_the_patient_asked_to_be_emailed_about_a_reply_and_when_it_went(held, tmp_path):
+    sent_at = days_ago(1)
+    PatientMessage.objects.filter(pk=held["approved_a"].pk).update(reply_notice_sent_at=sent_at)
+    PatientMessage.objects.filter(pk=held["pending_b"].pk).update(reply_notice=True)
+
+    data = json.loads(export(tmp_path).read_text(encoding="utf-8"))
+
+    by_text = {message["text"]: message for message in data["messages"]}
+    assert (by_text[JANE[2]]["reply_notice_requested"], by_text[JANE[2]]["reply_notice_sent"]) == (
+        False,
+        sent_at.isoformat(),
+    )
+    assert by_text["Is the parking free on Saturdays?"]["reply_notice_requested"] is True

@@ -143,3 +143,13 @@ def test_purge_runs_one_delete_query_per_clinic_and_loads_no_messages(procedure_
     assert len(touching_messages) == 2
     assert all(sql.startswith("DELETE") for sql in touching_messages)
     assert not PatientMessage.objects.exists()
+
+
+def test_purge_takes_a_reply_notice_request_with_its_expired_message_and_leaves_waiting_ones(procedure_a):
+    expired = old_message(procedure_a, "rejected", days=40, moderated_days=31)
+    waiting = old_message(procedure_a, "pending", days=40)
+    PatientMessage.objects.filter(pk__in=[expired.pk, waiting.pk]).update(reply_notice=True)
+
+    run("purge_messages")
+
+    assert list(PatientMessage.objects.filter(reply_notice=True).values_list("pk", flat=True)) == [waiting.pk]

@@ -63,7 +63,7 @@ def test_the_confirmation_thanks_the_patient_and_shows_nothing_they_wrote(client
     page_html = confirmation.content.decode()
     assert_all_in(
         page_html,
-        "Thank you, your message is awaiting moderation.",
+        "Thank you, your message is waiting for the clinic to check it.",
         "<title>Message sent: Alpha facet joint injection | ASCPM</title>",
         '<meta name="robots" content="noindex">',
         'href="/facet-joint-injections/#patient-messages"',
@@ -99,13 +99,17 @@ def test_a_resubmitted_or_double_clicked_form_creates_one_message(send_committed
 @pytest.mark.parametrize(
     "overrides, field, error",
     [
-        ({"name": ""}, "name", "This field is required."),
-        ({"email": ""}, "email", "This field is required."),
-        ({"email": "not an email"}, "email", "Enter a valid email address."),
-        ({"message": "   "}, "message", "This field is required."),
-        ({"name": "N" * (MAX_NAME_LENGTH + 1)}, "name", f"at most {MAX_NAME_LENGTH} characters"),
-        ({"email": "e" * MAX_EMAIL_LENGTH + "@example.org"}, "email", f"at most {MAX_EMAIL_LENGTH} characters"),
-        ({"message": "m" * (MAX_BODY_LENGTH + 1)}, "message", f"at most {MAX_BODY_LENGTH} characters"),
+        ({"name": ""}, "name", "Please enter your name"),
+        ({"email": ""}, "email", "Please enter your email"),
+        ({"email": "not an email"}, "email", "Please enter your email in the right format"),
+        ({"message": "   "}, "message", "Please enter your message"),
+        ({"name": "N" * (MAX_NAME_LENGTH + 1)}, "name", f"must be {MAX_NAME_LENGTH} characters or fewer"),
+        (
+            {"email": "e" * MAX_EMAIL_LENGTH + "@example.org"},
+            "email",
+            f"must be {MAX_EMAIL_LENGTH} characters or fewer",
+        ),
+        ({"message": "m" * (MAX_BODY_LENGTH + 1)}, "message", f"must be {MAX_BODY_LENGTH} characters or fewer"),
     ],
     ids=["no-name", "no-email", "bad-email", "blank-message", "long-name", "long-email", "long-message"],
 )

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from pages import adverts
 from pages.patient_messages import rules as m
 
 DEFAULT = m.ModerationRules()
@@ -32,7 +33,7 @@ def test_nothing_is_ever_approved_by_the_rules():
     ],
 )
 def test_two_or_more_links_is_spam_by_default(text, links, spam):
-    assert m.count_links(text) == links
+    assert adverts.count_links(text) == links
     assert m.decide(text, "n", "e@example.com", DEFAULT).is_spam is spam
 
 
@@ -44,7 +45,7 @@ def test_the_link_limit_is_configurable_and_zero_turns_it_off():
 
 
 def test_disallowed_words_in_text_name_or_email_make_spam():
-    rules = m.ModerationRules(disallowed_words=m.word_list("casino\ncheap pills\n"))
+    rules = m.ModerationRules(disallowed_words=adverts.word_list("casino\ncheap pills\n"))
     assert m.decide("Visit our CASINO", "n", "e@example.com", rules).flags == {m.FLAG_DISALLOWED_WORDS}
     assert m.decide("hello", "Cheap Pills", "e@example.com", rules).is_spam is True
     # Whole words only: "casinos" is a different word, "occasional" contains none.
@@ -52,7 +53,7 @@ def test_disallowed_words_in_text_name_or_email_make_spam():
 
 
 def test_moderation_words_hold_a_message_with_a_flag():
-    rules = m.ModerationRules(moderation_words=m.word_list("lawyer\n  refund  "))
+    rules = m.ModerationRules(moderation_words=adverts.word_list("lawyer\n  refund  "))
     decision = m.decide("I want a Refund", "n", "e@example.com", rules)
     assert decision == m.Decision(False, frozenset({m.FLAG_MODERATION_WORDS}))
 

@@ -106,9 +106,10 @@ def test_personal_health_information_is_not_stored_until_the_patient_confirms(cl
     assert "Your message seems to contain a phone number." in page_html
     assert f'id="patient-message-message">\n{PHONE_TEXT}</textarea>' in page_html
     assert f'name="name" value="{NAME}"' in page_html
-    assert '<button type="submit" class="button form-submit" name="send_anyway" value="1">Send anyway</button>' in (
-        page_html
-    )
+    assert (
+        '<button type="submit" class="button button--secondary form-submit" name="send_anyway" value="1">'
+        "Send anyway</button>"
+    ) in page_html
     # "Send message" stays first, so pressing Enter in a field never confirms by accident.
     assert page_html.index(">Send message</button>") < page_html.index(">Send anyway</button>")
     assert not PatientMessage.objects.exists()
@@ -156,7 +157,7 @@ def test_an_urgent_message_is_flagged_and_the_confirmation_shows_the_phone_and_e
     assert PatientMessage.objects.get().is_urgent
     confirmation = client.get(response["Location"], HTTP_HOST=host_of(procedure_a)).content.decode()
     advice = confirmation.index("Call us now about your symptoms")
-    assert advice < confirmation.index("awaiting moderation")  # before anything else
+    assert advice < confirmation.index("waiting for the clinic to check it")  # before anything else
     assert 'Call ASCPM on <a href="tel:+12175550111">(217) 555-0111</a>' in confirmation
     assert "call your local emergency number straight away" in confirmation
     assert "fever" not in confirmation and "numbness" not in confirmation
