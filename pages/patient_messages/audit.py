@@ -1,11 +1,15 @@
 """The audit-log actions of patient messages: how Wagtail's history and the site-history report name each step.
 
-Entries are labelled with `str(message)` and their data holds statuses and counts, never the patient's name,
-email or text. Wagtail refuses to save an entry whose action is not registered (`register_log_actions`).
+Entries are labelled with `message_label(message)` ("Maria L. on Facet joint injections, 2 Dec", as the admin names
+the message) and their data holds statuses and counts, never the patient's email or text. Wagtail refuses to save
+an entry whose action is not registered (`register_log_actions`).
 """
 
+from django.utils import timezone
 from wagtail.log_actions import LogFormatter
+from wagtail.log_actions import log as wagtail_log
 
+from pages.patient_messages import rules
 from pages.patient_messages.models import Status
 
 LOG_REPLY = "pages.message.reply"
@@ -17,6 +21,21 @@ STATUS_ACTIONS = {
     "spam": ("Mark patient message as spam", "Marked as spam"),
     "restore": ("Restore patient message to pending", "Restored to pending"),
 }
+
+
+def message_label(message):
+    """The name of a message in the admin's headings, notices and history: first name, last initial, page, date."""
+    return rules.message_name(
+        message.author_name,
+        message.page.title,
+        timezone.localdate(message.submitted_at),
+        timezone.localdate(),
+    )
+
+
+def log(message, action, **kwargs):
+    """Write one audit entry about `message`, labelled by `message_label` rather than `str(message)`."""
+    return wagtail_log(message, action, title=message_label(message), **kwargs)
 
 
 def status_action(name):

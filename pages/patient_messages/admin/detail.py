@@ -23,12 +23,28 @@ from wagtail.admin.widgets.button import Button
 from pages.clinics.scope import clinic_name
 from pages.patient_messages.admin.listing import flag_display
 from pages.patient_messages.admin.scope import ScopedViewMixin, url_name
+from pages.patient_messages.audit import message_label
 from pages.patient_messages.forms import PlainTextField, normalise_newlines
 from pages.patient_messages.models import PatientMessage
 from pages.patient_messages.moderation import ACTIONS, can_apply, can_redact, edit_message, moderate
 
 
-class PatientMessageInspectView(ScopedViewMixin, generic.InspectView):
+class MessageViewMixin(ScopedViewMixin):
+    """For the views of one message: headings and breadcrumbs name it as moderators do ("Maria L. on ..., 2 Dec")."""
+
+    def get_page_subtitle(self):
+        return message_label(self.object)
+
+    def get_breadcrumbs_items(self):
+        # Wagtail's last crumb is `str(message)` ("Message #14 on page #7"), which is the model's id-only name.
+        generic_name = str(self.object)
+        return [
+            {**item, "label": message_label(self.object)} if item.get("label") == generic_name else item
+            for item in super().get_breadcrumbs_items()
+        ]
+
+
+class PatientMessageInspectView(MessageViewMixin, generic.InspectView):
     """The whole message, the patient's email, its flags and history, and the moderation buttons."""
 
     def get_object(self, queryset=None):
@@ -84,7 +100,7 @@ class PatientMessageModerateView(ScopedViewMixin, View):
 
     def get_message(self, pk, action):
         # Looked up before the method is checked, so another clinic's id is a 404 whatever the method.
-        message = self.get_scoped_queryset().filter(pk=pk).first()
+        message = self.get_scoped_queryset().select_related("page").filter(pk=pk).first()
         if message is None or action not in ACTIONS:
             raise Http404
         return message
@@ -97,13 +113,14 @@ class PatientMessageModerateView(ScopedViewMixin, View):
         message = self.get_message(pk, action)
         moderation_action = ACTIONS[action]
         changed = moderate(self.get_scoped_queryset().filter(pk=pk), moderation_action, request.user)
+        name = message_label(message)
         if changed:
-            messages.success(request, f"{message} {moderation_action.past}.")
+            messages.success(request, f"{name}: {moderation_action.past}.")
         elif message.erased_at is not None:
-            messages.warning(request, f"{message} was erased on the patient's request and can no longer be moderated.")
+            messages.warning(request, f"{name} was erased on the patient's request and can no longer be moderated.")
         else:
             message.refresh_from_db(fields=["status"])
-            messages.warning(request, f"{message} is already {message.get_status_display().lower()}: nothing changed.")
+            messages.warning(request, f"{name} is already {message.get_status_display().lower()}: nothing changed.")
         return redirect(get_valid_next_url_from_request(request) or self.get_inspect_url_for(message))
 
 
@@ -164,10 +181,8 @@ class PatientMessageEditForm(forms.ModelForm):
         return cleaned_data
 
 
-class PatientMessageEditView(ScopedViewMixin, generic.EditView):
+class PatientMessageEditView(MessageViewMixin, generic.EditView):
     """Edit the public reply, and redact the text of a pending message. Both steps go to the audit log."""
-
-    success_message = "%(model_name)s '%(object)s' saved."
 
     def get_queryset(self):
         return self.get_scoped_queryset().select_related("site", "page")
@@ -197,22 +212,22 @@ class PatientMessageEditView(ScopedViewMixin, generic.EditView):
 
     def get_success_message(self):
         if not self.form.changed_data:
-            return f"{self.object}: nothing changed."
-        return super().get_success_message()
+            return f"{message_label(self.object)}: nothing changed."
+        return f"{message_label(self.object)}: saved."
 
 
-class PatientMessageDeleteView(ScopedViewMixin, generic.DeleteView):
+class PatientMessageDeleteView(MessageViewMixin, generic.DeleteView):
     """Network admins only (the permission policy refuses "delete" to everyone else)."""
 
     def get_queryset(self):
-        return self.get_scoped_queryset()
+        return self.get_scoped_queryset().select_related("page")
 
 
-class PatientMessageHistoryView(ScopedViewMixin, HistoryView):
+class PatientMessageHistoryView(MessageViewMixin, HistoryView):
     def get_base_object_queryset(self):
-        return self.get_scoped_queryset()
+        return self.get_scoped_queryset().select_related("page")
 
 
-class PatientMessageUsageView(ScopedViewMixin, UsageView):
+class PatientMessageUsageView(MessageViewMixin, UsageView):
     def get_base_object_queryset(self):
-        return self.get_scoped_queryset()
+        return self.get_scoped_queryset().select_related("page")
