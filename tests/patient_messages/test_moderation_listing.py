@@ -85,12 +85,12 @@ def test_message_labels_carry_no_patient_data(msgs):
 # --- Listing -------------------------------------------------------------------------------------------------------
 
 
-def test_moderator_lists_own_clinics_messages_newest_first_without_emails(as_moderator_a, msgs):
+def test_moderator_lists_own_clinics_messages_urgent_pending_then_newest_first_without_emails(as_moderator_a, msgs):
     response = as_moderator_a.get(INDEX_URL)
 
     assert response.status_code == 200
     html = html_of(response)
-    names = [A_NAME, "Uma Urgent", "Arthur Approved", "Rita Rejected", "Sam Spam"]
+    names = ["Uma Urgent", A_NAME, "Arthur Approved", "Rita Rejected", "Sam Spam"]
     positions = [html.index(name) for name in names]
     assert positions == sorted(positions)
     assert "Alpha facet joint injection" in html

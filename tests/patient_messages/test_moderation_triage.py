@@ -7,12 +7,15 @@ meant for clinic A is unmistakable.
 
 import datetime
 
+from django.utils import timezone
+
 from pages.data_care.requests import erase_patient_data
 from pages.patient_messages import rules
 from tests.factories import PatientMessageFactory
 from tests.patient_messages.moderation_support import (
     A_EMAIL,
     A_TEXT,
+    INDEX_URL,
     bulk_url,
     html_of,
     id_label,
@@ -77,3 +80,54 @@ def test_erasing_a_patients_data_takes_their_name_out_of_every_audit_label(as_mo
 def test_a_one_word_name_is_kept_as_typed(as_moderator_a, procedure_a):
     message = PatientMessageFactory(page=procedure_a, author_name="Madonna")
     assert f"Madonna on {procedure_a.title}, " in html_of(as_moderator_a.get(url("inspect", message)))
+
+
+# --- Urgent first, and in view on a phone --------------------------------------------------------------------------
+
+
+def names_in_order(html, *names):
+    return sorted(names, key=html.index)
+
+
+def test_urgent_pending_messages_come_first_in_the_pending_list(as_moderator_a, msgs, procedure_a):
+    PatientMessageFactory(page=procedure_a, author_name="Nora Newest")
+    older_urgent = PatientMessageFactory(
+        page=procedure_a,
+        author_name="Otto Older-Urgent",
+        flags=",urgent,",
+        submitted_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    # A handled urgent message is no longer urgent work: it keeps its place by date.
+    approved_urgent = PatientMessageFactory(
+        page=procedure_a, author_name="Amy Approved-Urgent", flags=",urgent,", status="approved"
+    )
+
+    for params in ({"status": "pending"}, {}):
+        html = html_of(as_moderator_a.get(INDEX_URL, params))
+        assert names_in_order(html, "Uma Urgent", "Otto Older-Urgent", "Nora Newest", "Alice Alpha") == [
+            "Uma Urgent",
+            "Otto Older-Urgent",
+            "Nora Newest",
+            "Alice Alpha",
+        ]
+    html = html_of(as_moderator_a.get(INDEX_URL))
+    # Newer than every pending urgent message, and still after them.
+    assert html.index(approved_urgent.author_name) > html.index(older_urgent.author_name)
+
+
+def test_a_column_the_moderator_sorts_by_wins_over_urgency(as_moderator_a, msgs):
+    html = html_of(as_moderator_a.get(INDEX_URL, {"status": "pending", "ordering": "-submitted_at"}))
+    assert html.index("Alice Alpha") < html.index("Uma Urgent")
+
+
+def title_cell(html, message):
+    """The listing's cell that holds the message's title (its first cell after the checkbox)."""
+    at = html.index(f'id="patient_message_{message.pk}_title"')
+    return html[html.rindex("<td", 0, at) : html.index("</td>", at)]
+
+
+def test_the_urgent_flag_is_in_the_first_cell_of_the_row(as_moderator_a, msgs):
+    html = html_of(as_moderator_a.get(INDEX_URL))
+    assert 'class="w-text-critical-200 clinic-message-urgent"' in title_cell(html, msgs.urgent)
+    assert "Urgent symptoms" in title_cell(html, msgs.urgent)
+    assert "Urgent symptoms" not in title_cell(html, msgs.pending)
