@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from pages.data_care.requests import erase_patient_data
 from pages.patient_messages import rules
-from tests.factories import PatientMessageFactory
+from tests.factories import PatientMessageFactory, UserFactory
 from tests.patient_messages.moderation_support import (
     A_EMAIL,
     A_TEXT,
@@ -131,3 +131,82 @@ def test_the_urgent_flag_is_in_the_first_cell_of_the_row(as_moderator_a, msgs):
     assert 'class="w-text-critical-200 clinic-message-urgent"' in title_cell(html, msgs.urgent)
     assert "Urgent symptoms" in title_cell(html, msgs.urgent)
     assert "Urgent symptoms" not in title_cell(html, msgs.pending)
+
+
+# --- The queue, reply and approve, shortcuts -----------------------------------------------------------------------
+
+
+def test_after_each_action_the_moderator_goes_to_the_clinics_next_pending_message(client, clinic_a, clinic_b, msgs):
+    # A moderator of both clinics: clinic B's pending messages (one of them urgent) are never next for clinic A's.
+    client.force_login(UserFactory(groups=[clinic_a.groups["moderators"], clinic_b.groups["moderators"]]))
+    older = PatientMessageFactory(
+        page=msgs.pending.page, author_name="Olga Older", submitted_at=timezone.now() - datetime.timedelta(days=1)
+    )
+
+    # The urgent message first, then the oldest: older (1 day), then pending (1 hour).
+    response = client.post(url("moderate", msgs.urgent, "approve"))
+    assert response["Location"] == url("inspect", older)
+    response = client.post(url("moderate", older, "reject"))
+    assert response["Location"] == url("inspect", msgs.pending)
+    response = client.post(url("moderate", msgs.pending, "spam"), follow=True)
+    assert response.redirect_chain[-1][0] == INDEX_URL + "?status=pending"
+    assert "No more pending messages at this clinic." in html_of(response)
+
+
+def test_next_visits_every_pending_message_of_the_clinic_once(as_moderator_a, msgs, procedure_a):
+    older = PatientMessageFactory(
+        page=procedure_a, author_name="Olga Older", submitted_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    seen, current = [], msgs.pending
+    for _ in range(4):
+        html = html_of(as_moderator_a.get(url("inspect", current)))
+        link = html[html.index("Next pending message") - 300 : html.index("Next pending message")]
+        next_pk = int(link.split("/inspect/")[-1].split("/")[0])
+        seen.append(next_pk)
+        current = PatientMessageFactory._meta.model.objects.get(pk=next_pk)
+    # From pending (last in the queue) round to the start: urgent, older, pending, urgent again.
+    assert seen == [msgs.urgent.pk, older.pk, msgs.pending.pk, msgs.urgent.pk]
+    assert msgs.b.pk not in seen
+
+
+def test_reply_and_approve_in_one_step(as_moderator_a, moderator_a, msgs):
+    message = msgs.pending
+    edit = html_of(as_moderator_a.get(url("edit", message)))
+    assert 'name="approve"' in edit and "Save and approve" in edit
+
+    response = as_moderator_a.post(
+        url("edit", message), {"body": message.body, "reply": "Thank you, we are glad.", "approve": "1"}, follow=True
+    )
+
+    message.refresh_from_db()
+    assert (message.status, message.reply, message.moderated_by) == ("approved", "Thank you, we are glad.", moderator_a)
+    assert [entry.action for entry in log_entries(message)] == ["pages.message.reply", "pages.message.approve"]
+    assert response.redirect_chain[-1][0] == url("inspect", msgs.urgent)
+    assert f"{label(message)}: saved and approved." in html_of(response)
+    # An approved message has nothing left to approve.
+    assert "Save and approve" not in html_of(as_moderator_a.get(url("edit", message)))
+
+
+def test_reply_and_approve_refuses_another_clinics_message(as_moderator_a, msgs):
+    response = as_moderator_a.post(url("edit", msgs.b), {"body": msgs.b.body, "reply": "Hello", "approve": "1"})
+    assert response.status_code == 404
+    msgs.b.refresh_from_db()
+    assert (msgs.b.status, msgs.b.reply) == ("pending", "")
+
+
+def test_inspect_lists_and_binds_the_keyboard_shortcuts(as_moderator_a, msgs):
+    html = html_of(as_moderator_a.get(url("inspect", msgs.pending)))
+    shortcuts = html[
+        html.index("data-patient-message-shortcuts") : html.index("</ul>", html.index("data-patient-message-shortcuts"))
+    ]
+    for key, action in (("A", "Approve"), ("R", "Reject"), ("S", "Mark as spam"), ("N", "Next pending message")):
+        assert f"<kbd>{key}</kbd> {action}" in shortcuts
+    # Wagtail's keyboard controller (w-kbd) clicks the control; it ignores keys typed into text fields.
+    for key, action in (("a", "approve"), ("r", "reject"), ("s", "spam")):
+        button = html[html.index(url("moderate", msgs.pending, action)) :]
+        button = button[: button.index("</button>")]
+        assert f'data-controller="w-kbd" data-w-kbd-key-value="{key}"' in button
+    next_link = html[html.index(f'href="{url("inspect", msgs.urgent)}" class="button') :]
+    assert 'data-controller="w-kbd" data-w-kbd-key-value="n"' in next_link[: next_link.index(">")]
+    # The "next" input is gone: an action leads on to the queue, not back to the same message.
+    assert 'name="next"' not in html

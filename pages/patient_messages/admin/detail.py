@@ -8,6 +8,7 @@ message is a 404 on every URL and a POST to it changes nothing.
 from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,11 +23,17 @@ from wagtail.admin.widgets.button import Button
 
 from pages.clinics.scope import clinic_name
 from pages.patient_messages.admin.listing import flag_display
+from pages.patient_messages.admin.queue import after_action_url, next_pending
 from pages.patient_messages.admin.scope import ScopedViewMixin, url_name
 from pages.patient_messages.audit import message_label
 from pages.patient_messages.forms import PlainTextField, normalise_newlines
 from pages.patient_messages.models import PatientMessage
 from pages.patient_messages.moderation import ACTIONS, can_apply, can_redact, edit_message, moderate
+
+# Keyboard shortcuts on Inspect, through Wagtail's own `w-kbd` controller: single keys, ignored while the focus is
+# in a text field, and off for anyone who turned keyboard shortcuts off in their account's preferences.
+SHORTCUTS = {"approve": "a", "reject": "r", "spam": "s"}
+NEXT_SHORTCUT = "n"
 
 
 class MessageViewMixin(ScopedViewMixin):
@@ -59,6 +66,10 @@ class PatientMessageInspectView(MessageViewMixin, generic.InspectView):
             raise Http404
         return message
 
+    def next_url(self):
+        following = next_pending(self.scope, self.object)
+        return self.get_inspect_url_for(following) if following else None
+
     @cached_property
     def header_more_buttons(self):
         buttons = super().header_more_buttons
@@ -80,10 +91,13 @@ class PatientMessageInspectView(MessageViewMixin, generic.InspectView):
                         "label": action.label,
                         "classname": action.classname,
                         "url": reverse(url_name("moderate"), args=[quote(message.pk), action.name]),
+                        "shortcut": SHORTCUTS.get(action.name),
                     }
                     for action in ACTIONS.values()
                     if can_apply(action, message.status, erased)
                 ],
+                "next_url": self.next_url(),
+                "next_shortcut": NEXT_SHORTCUT,
                 "can_redact": can_redact(message.status, erased),
                 "edit_url": reverse(url_name("edit"), args=[quote(message.pk)]),
                 "history_url": reverse(url_name("history"), args=[quote(message.pk)]),
@@ -94,7 +108,8 @@ class PatientMessageInspectView(MessageViewMixin, generic.InspectView):
 
 
 class PatientMessageModerateView(ScopedViewMixin, View):
-    """POST only: approve, reject, mark as spam or restore one message, then back to where the moderator was."""
+    """POST only: approve, reject, mark as spam or restore one message, then on to the clinic's next pending message
+    (or to a safe `next` URL when one is given)."""
 
     http_method_names = ["get", "post"]
 
@@ -121,7 +136,7 @@ class PatientMessageModerateView(ScopedViewMixin, View):
         else:
             message.refresh_from_db(fields=["status"])
             messages.warning(request, f"{name} is already {message.get_status_display().lower()}: nothing changed.")
-        return redirect(get_valid_next_url_from_request(request) or self.get_inspect_url_for(message))
+        return redirect(get_valid_next_url_from_request(request) or after_action_url(request, self.scope, message))
 
 
 class PatientMessageEditForm(forms.ModelForm):
@@ -188,32 +203,46 @@ class PatientMessageEditView(MessageViewMixin, generic.EditView):
         return self.get_scoped_queryset().select_related("site", "page")
 
     def get_success_url(self):
-        return self.get_inspect_url_for(self.object)
+        return after_action_url(self.request, self.scope, self.object)
+
+    @cached_property
+    def approve_too(self):
+        """Whether the moderator chose "Save and approve": the reply (or redaction) and the approval in one step."""
+        return bool(self.request.POST.get("approve"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["clinic_name"] = clinic_name(self.object.site.site_name, self.object.site.hostname)
+        context["can_approve"] = can_apply(ACTIONS["approve"], self.object.status, self.object.erased_at is not None)
         return context
 
     def save_instance(self):
         """Save what changed, with who and when, and log it (moderation.edit_message locks and re-checks the row)."""
         changed = self.form.changed_data
         try:
-            return edit_message(
-                self.get_scoped_queryset(),
-                self.object.pk,
-                self.request.user,
-                body=self.form.cleaned_data["body"] if "body" in changed else None,
-                reply=self.form.cleaned_data["reply"] if "reply" in changed else None,
-            )
+            with transaction.atomic():
+                message = edit_message(
+                    self.get_scoped_queryset(),
+                    self.object.pk,
+                    self.request.user,
+                    body=self.form.cleaned_data["body"] if "body" in changed else None,
+                    reply=self.form.cleaned_data["reply"] if "reply" in changed else None,
+                )
+                self.approved = self.approve_too and bool(
+                    moderate(self.get_scoped_queryset().filter(pk=message.pk), ACTIONS["approve"], self.request.user)
+                )
+                return message
         except PermissionError as error:
             # Moderated in the instant between the check in is_valid and the lock.
             raise PermissionDenied(str(error)) from error
 
     def get_success_message(self):
+        name = message_label(self.object)
+        if getattr(self, "approved", False):
+            return f"{name}: saved and approved."
         if not self.form.changed_data:
-            return f"{message_label(self.object)}: nothing changed."
-        return f"{message_label(self.object)}: saved."
+            return f"{name}: nothing changed."
+        return f"{name}: saved."
 
 
 class PatientMessageDeleteView(MessageViewMixin, generic.DeleteView):
