@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from pages.data_care.requests import erase_patient_data
 from pages.patient_messages import rules
-from tests.factories import PatientMessageFactory, UserFactory
+from tests.factories import PatientMessageFactory, UserFactory, role_user
 from tests.patient_messages.moderation_support import (
     A_EMAIL,
     A_TEXT,
+    DASHBOARD_URL,
     INDEX_URL,
+    PANEL_ID,
     bulk_url,
     html_of,
     id_label,
@@ -210,3 +212,21 @@ def test_inspect_lists_and_binds_the_keyboard_shortcuts(as_moderator_a, msgs):
     assert 'data-controller="w-kbd" data-w-kbd-key-value="n"' in next_link[: next_link.index(">")]
     # The "next" input is gone: an action leads on to the queue, not back to the same message.
     assert 'name="next"' not in html
+
+
+# --- The moderators' dashboard -------------------------------------------------------------------------------------
+
+
+def test_a_moderators_dashboard_names_their_clinic_and_offers_no_page_search(as_moderator_a, msgs):
+    html = html_of(as_moderator_a.get(DASHBOARD_URL))
+    heading = html[html.index('<h1 class="w-h1') :]
+    assert heading[heading.index(">") + 1 : heading.index("</h1>")].strip() == "ASCPM"
+    assert "Search all pages" not in html and 'role="search"' not in html
+    assert PANEL_ID in html
+
+
+def test_an_editors_dashboard_keeps_the_page_search(client, clinic_a):
+    client.force_login(role_user(clinic_a, "editors"))
+    html = html_of(client.get(DASHBOARD_URL))
+    assert "Search all pages" in html
+    assert "ASCPM" in html[html.index('<h1 class="w-h1') : html.index("</h1>")]

@@ -1,16 +1,18 @@
-"""Dashboard: each moderated clinic's pending and urgent messages, linking to the filtered listing."""
+"""The moderators' dashboard: each moderated clinic's pending and urgent messages, linking to the filtered listing,
+and the dashboard view itself, named for their clinic."""
 
 from django.db.models import Count, Q
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.http import urlencode
 from wagtail.admin.ui.components import Component
+from wagtail.admin.views.home import HomeView
 from wagtail.models import Site
 
 from pages.clinics.roles import MODERATE_MESSAGES
 from pages.clinics.scope import ClinicScope, clinic_name
 from pages.patient_messages import rules
-from pages.patient_messages.admin.scope import url_name
+from pages.patient_messages.admin.scope import ModeratorScope, url_name
 from pages.patient_messages.models import Status, flag_lookup
 
 
@@ -68,3 +70,19 @@ class PatientMessagesPanel(Component):
         if not context["clinics"]:
             return ""
         return get_template(self.template_name).render(context)
+
+
+class ClinicHomeView(HomeView):
+    """Wagtail's dashboard, for staff who cannot see pages (moderators): titled with the clinics they moderate, and
+    without "Search all pages…", which would only lead them to an explorer they may not open."""
+
+    template_name = "pages/admin/messages/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["root_page"] is None:
+            context["search_form"] = None
+            clinics = ModeratorScope(self.request.user).clinics
+            if clinics:
+                context["site_name"] = ", ".join(clinic.name for clinic in clinics)
+        return context
