@@ -138,11 +138,36 @@ def edit_message(message_qs, pk, user, *, body=None, reply=None):
     return message
 
 
+def follow_up(message_qs, pk, user, *, state, note):
+    """Record how the clinic followed up an urgent message (contacted, handled) and its internal note.
+
+    Who and when are kept on the message and in the audit log; the log says only which state was set and whether
+    the note changed, never the note (it is about the patient's health). Returns the message.
+    """
+    with transaction.atomic():
+        message = message_qs.select_for_update(of=("self",)).select_related("page").get(pk=pk)
+        if message.erased_at is not None:
+            raise PermissionError("This message was erased on the patient's request: there is nothing to follow up.")
+        note_changed = note != message.followup_note
+        if state == message.followup_state and not note_changed:
+            return message
+        previous = message.followup_state
+        message.followup_state = state
+        message.followup_note = note
+        message.followup_at = timezone.now()
+        message.followup_by = user
+        message.save(update_fields=["followup_state", "followup_note", "followup_at", "followup_by"])
+        audit.log(
+            message, audit.LOG_FOLLOW_UP, user=user, data={"from": previous, "to": state, "note_changed": note_changed}
+        )
+    return message
+
+
 # --- Patients' requests and retention ------------------------------------------------------------------------------
 
 # What erasing blanks on a message. The clinic's reply goes too: it was written to this patient and often
-# answers them by name or repeats what they wrote.
-ERASED_MESSAGE_FIELDS = ("author_name", "author_email", "body", "ip_hash", "reply")
+# answers them by name or repeats what they wrote; and so does the clinic's internal follow-up note.
+ERASED_MESSAGE_FIELDS = ("author_name", "author_email", "body", "ip_hash", "reply", "followup_note")
 # An erased message has nothing left to show or to moderate: public or waiting ones become rejected (and so are
 # deleted by `purge_messages` after the clinic's retention period); spam stays spam.
 STATUSES_REJECTED_ON_ERASE = (Status.PENDING, Status.APPROVED)

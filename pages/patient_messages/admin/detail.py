@@ -22,6 +22,7 @@ from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.widgets.button import Button
 
 from pages.clinics.scope import clinic_name
+from pages.patient_messages.admin.followup import FollowUpForm
 from pages.patient_messages.admin.listing import flag_display
 from pages.patient_messages.admin.queue import after_action_url, next_pending
 from pages.patient_messages.admin.scope import ScopedViewMixin, url_name
@@ -57,7 +58,7 @@ class PatientMessageInspectView(MessageViewMixin, generic.InspectView):
     def get_object(self, queryset=None):
         message = (
             self.get_scoped_queryset()
-            .select_related("site", "page", "moderated_by", "replied_by")
+            .select_related("site", "page", "moderated_by", "replied_by", "followup_by")
             .filter(pk=self.pk)
             .first()
         )
@@ -97,6 +98,11 @@ class PatientMessageInspectView(MessageViewMixin, generic.InspectView):
                     if can_apply(action, message.status, erased)
                 ],
                 "next_url": self.next_url(),
+                # Follow-up is for urgent messages (and any that already has one); never for erased ones.
+                "show_follow_up": not erased
+                and bool(message.is_urgent or message.followup_state or message.followup_note),
+                "follow_up_form": FollowUpForm.for_message(message),
+                "follow_up_url": reverse(url_name("follow_up"), args=[quote(message.pk)]),
                 "next_shortcut": NEXT_SHORTCUT,
                 "can_redact": can_redact(message.status, erased),
                 "edit_url": reverse(url_name("edit"), args=[quote(message.pk)]),
