@@ -5,14 +5,21 @@ Clinic B's message carries a distinctive name, email, text and page title, so an
 meant for clinic A is unmistakable.
 """
 
+import datetime
 import json
+from io import StringIO
 
+from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
+from pages.clinics.models import ClinicSettings
 from pages.data_care.requests import erase_patient_data
 from pages.patient_messages.models import FollowUp, PatientMessage, Status
+from tests.factories import PatientMessageFactory
 from tests.patient_messages.moderation_support import (
     A_EMAIL,
+    DASHBOARD_URL,
     INDEX_URL,
     assert_no_patient_data,
     html_of,
@@ -99,3 +106,67 @@ def test_the_email_is_a_mailto_link_on_inspect_only(as_moderator_a, msgs):
     assert f'<a href="mailto:{A_EMAIL}">{A_EMAIL}</a>' in inspect
     listing = html_of(as_moderator_a.get(INDEX_URL))
     assert "mailto:" not in listing and A_EMAIL not in listing
+
+
+# --- Urgent messages that wait too long ----------------------------------------------------------------------------
+
+
+def waited(procedure, hours, **kwargs):
+    return PatientMessageFactory(
+        page=procedure,
+        flags=",urgent,",
+        body="New numbness in my leg since this morning.",
+        submitted_at=timezone.now() - datetime.timedelta(hours=hours),
+        **kwargs,
+    )
+
+
+def test_the_dashboard_highlights_urgent_messages_past_the_clinics_hours(as_moderator_a, clinic_a, procedure_a, msgs):
+    waited(procedure_a, 5)
+    waited(procedure_a, 30, status=Status.APPROVED)  # handled: not waiting
+    waited(procedure_a, 3)  # within the 4 hours
+
+    html = html_of(as_moderator_a.get(DASHBOARD_URL))
+    assert "1 waiting over 4 hours" in html and "1 urgent message has waited longer than the clinic allows." in html
+
+    ClinicSettings.objects.filter(site=clinic_a.site).update(urgent_message_reminder_hours=3)
+    assert "2 waiting over 3 hours" in html_of(as_moderator_a.get(DASHBOARD_URL))
+    ClinicSettings.objects.filter(site=clinic_a.site).update(urgent_message_reminder_hours=0)
+    assert "waiting over" not in html_of(as_moderator_a.get(DASHBOARD_URL))
+
+
+def test_one_content_free_reminder_per_overdue_urgent_message(clinic_a, procedure_a, procedure_b, moderator_a, msgs):
+    ClinicSettings.objects.filter(site=clinic_a.site).update(notification_email="team@ascpm.example")
+    moderator_a.email = "mod@ascpm.example"
+    moderator_a.save()
+    overdue = waited(procedure_a, 6, author_name="Olivia Overdue")
+    waited(procedure_a, 1)  # not yet
+    other_clinic = waited(procedure_b, 6)  # clinic B's: to clinic B's people, never clinic A's
+    mail.outbox.clear()
+
+    call_command("remind_urgent_messages", stdout=StringIO())
+
+    to_a = [email for email in mail.outbox if "mod@ascpm.example" in email.to]
+    assert len(to_a) == 1
+    email = to_a[0]
+    assert sorted(email.to) == ["mod@ascpm.example", "team@ascpm.example"]
+    assert "has waited 6 hours" in email.body and "ASCPM" in email.subject
+    assert url("inspect", overdue) in email.body
+    for private in (overdue.author_name, "Olivia", overdue.body, overdue.author_email, procedure_a.title):
+        assert private not in email.subject + email.body
+    assert all("mod@ascpm.example" not in sent.to for sent in mail.outbox if url("inspect", other_clinic) in sent.body)
+
+    # Once per message, however often the command runs.
+    mail.outbox.clear()
+    out = StringIO()
+    call_command("remind_urgent_messages", stdout=out)
+    assert mail.outbox == [] and "0 urgent message reminders queued." in out.getvalue()
+
+
+def test_no_reminder_once_the_message_is_moderated(clinic_a, procedure_a, msgs):
+    ClinicSettings.objects.filter(site=clinic_a.site).update(notification_email="team@ascpm.example")
+    PatientMessage.objects.filter(pk=msgs.urgent.pk).update(submitted_at=timezone.now() - datetime.timedelta(hours=9))
+    PatientMessage.objects.filter(pk=msgs.urgent.pk).update(status=Status.REJECTED)
+    mail.outbox.clear()
+    call_command("remind_urgent_messages", stdout=StringIO())
+    assert not [email for email in mail.outbox if url("inspect", msgs.urgent) in email.body]
