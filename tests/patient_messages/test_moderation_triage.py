@@ -7,6 +7,8 @@ meant for clinic A is unmistakable.
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pages.data_care.requests import erase_patient_data
@@ -230,3 +232,26 @@ def test_an_editors_dashboard_keeps_the_page_search(client, clinic_a):
     html = html_of(client.get(DASHBOARD_URL))
     assert "Search all pages" in html
     assert "ASCPM" in html[html.index('<h1 class="w-h1') : html.index("</h1>")]
+
+
+# --- Fixed query counts --------------------------------------------------------------------------------------------
+
+
+def queries_for(client, target):
+    client.get(target)  # warm the per-process caches (content types, site root paths)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(target).status_code == 200
+    return len(queries)
+
+
+def test_inspect_and_the_dashboard_run_no_more_queries_for_30_pending_messages_than_for_3(as_moderator_a, msgs):
+    page = msgs.pending.page
+    before = {target: queries_for(as_moderator_a, target) for target in (url("inspect", msgs.pending), DASHBOARD_URL)}
+    for n in range(27):
+        PatientMessageFactory(
+            page=page, flags=",urgent," if n % 2 else "", submitted_at=timezone.now() - datetime.timedelta(hours=n)
+        )
+    after = {target: queries_for(as_moderator_a, target) for target in before}
+    # The "next pending" look-up takes one query, or two when it wraps round to the start of the queue (as before).
+    for target, count in after.items():
+        assert count <= before[target], target
