@@ -6,6 +6,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from pages.isolation import public as isolation_public
 from pages.isolation import urls as isolation_urls
+from pages.isolation.shadows import admin_view
+from pages.patient_messages.admin.dashboard import ClinicHomeView
 from pages.public import views as public
 
 urlpatterns = [
@@ -14,6 +16,8 @@ urlpatterns = [
     path("search/", public.search, name="search"),
     path("sitemap.xml", public.sitemap, name="sitemap"),
     path("robots.txt", public.robots_txt, name="robots_txt"),
+    # Wagtail's dashboard, named for the user's clinic (pages/patient_messages/admin/dashboard.py).
+    path("admin/", admin_view(ClinicHomeView.as_view()), name="clinic_admin_home"),
     # Ahead of Wagtail's admin, at the same prefix: the clinic-isolation seals (pages/isolation/urls.py).
     path("admin/", include(isolation_urls)),
     path("admin/", include(wagtailadmin_urls)),

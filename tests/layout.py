@@ -66,6 +66,7 @@ LAYERS = (
     ("pages/patient_messages/moderation.py", 3),
     ("pages/patient_messages/audit.py", 3),
     ("pages/patient_messages/notifications.py", 3),
+    ("pages/patient_messages/reminders.py", 3),
     ("pages/contact/notifications.py", 3),
     ("pages/content/home.py", 4),
     ("pages/content/procedures.py", 4),

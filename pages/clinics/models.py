@@ -119,6 +119,13 @@ class ClinicSettings(ClinicReferencesMixin, BaseSiteSetting):
         validators=[MinValueValidator(1)],
         help_text="After this many days, rejected and spam messages are deleted for good.",
     )
+    urgent_message_reminder_hours = models.PositiveSmallIntegerField(
+        "remind moderators of urgent messages after (hours)",
+        default=4,
+        validators=[MaxValueValidator(168)],
+        help_text="A pending message mentioning urgent symptoms that has waited this long is highlighted on the "
+        "dashboard, and the clinic's moderators get one reminder email about it, e.g. 4. 0 turns this off.",
+    )
 
     # One query for the settings and the logo on every page.
     select_related = ["logo", "privacy_page"]
@@ -148,6 +155,7 @@ class ClinicSettings(ClinicReferencesMixin, BaseSiteSetting):
                 FieldPanel("message_moderation_words"),
                 FieldPanel("message_disallowed_words"),
                 FieldPanel("message_retention_days"),
+                FieldPanel("urgent_message_reminder_hours"),
             ],
             heading="Patient messages",
         ),

@@ -1,15 +1,20 @@
 """The audit-log actions of patient messages: how Wagtail's history and the site-history report name each step.
 
-Entries are labelled with `str(message)` and their data holds statuses and counts, never the patient's name,
-email or text. Wagtail refuses to save an entry whose action is not registered (`register_log_actions`).
+Entries are labelled with `message_label(message)` ("Maria L. on Facet joint injections, 2 Dec", as the admin names
+the message) and their data holds statuses and counts, never the patient's email or text. Wagtail refuses to save
+an entry whose action is not registered (`register_log_actions`).
 """
 
+from django.utils import timezone
 from wagtail.log_actions import LogFormatter
+from wagtail.log_actions import log as wagtail_log
 
-from pages.patient_messages.models import Status
+from pages.patient_messages import rules
+from pages.patient_messages.models import FollowUp, Status
 
 LOG_REPLY = "pages.message.reply"
 LOG_REDACT = "pages.message.redact"
+LOG_FOLLOW_UP = "pages.message.follow_up"
 # Moderation steps: action name -> (the audit log's label, the entry's message).
 STATUS_ACTIONS = {
     "approve": ("Approve patient message", "Approved"),
@@ -17,6 +22,21 @@ STATUS_ACTIONS = {
     "spam": ("Mark patient message as spam", "Marked as spam"),
     "restore": ("Restore patient message to pending", "Restored to pending"),
 }
+
+
+def message_label(message):
+    """The name of a message in the admin's headings, notices and history: first name, last initial, page, date."""
+    return rules.message_name(
+        message.author_name,
+        message.page.title,
+        timezone.localdate(message.submitted_at),
+        timezone.localdate(),
+    )
+
+
+def log(message, action, **kwargs):
+    """Write one audit entry about `message`, labelled by `message_label` rather than `str(message)`."""
+    return wagtail_log(message, action, title=message_label(message), **kwargs)
 
 
 def status_action(name):
@@ -44,6 +64,19 @@ class ReplyFormatter(LogFormatter):
         return "Clinic reply removed" if (log_entry.data or {}).get("removed") else "Clinic reply written or changed"
 
 
+class FollowUpFormatter(LogFormatter):
+    """E.g. "Follow-up: Patient contacted (note changed)". The note itself is never in the log."""
+
+    label = "Follow up urgent patient message"
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        text = f"Follow-up: {dict(FollowUp.choices).get(data.get('to'), 'Not yet')}"
+        if data.get("note_changed"):
+            text += " (internal note changed)"
+        return text
+
+
 def register_log_actions(actions):
     """Wagtail `register_log_actions` hook: the moderation steps, as the audit log and its filters name them."""
     for name, (label, message) in STATUS_ACTIONS.items():
@@ -52,4 +85,5 @@ def register_log_actions(actions):
         )
         actions.register_action(status_action(name))(formatter)
     actions.register_action(LOG_REPLY)(ReplyFormatter)
+    actions.register_action(LOG_FOLLOW_UP)(FollowUpFormatter)
     actions.register_action(LOG_REDACT, "Redact patient message", "Text edited by the clinic before approval")

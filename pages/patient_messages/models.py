@@ -56,6 +56,14 @@ def flag_lookup(flag, field="flags"):
     return {f"{field}__contains": f",{flag},"}
 
 
+class FollowUp(models.TextChoices):
+    """How far the clinic has got with an urgent message's patient, away from the public reply. Never public."""
+
+    NONE = "", "Not yet"
+    CONTACTED = "contacted", "Patient contacted"
+    HANDLED = "handled", "Handled"
+
+
 class PatientMessageQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Status.APPROVED)
@@ -125,6 +133,20 @@ class PatientMessage(models.Model):
     erased_at = models.DateTimeField(
         "erased", null=True, blank=True, help_text="When the patient's data was erased on request."
     )
+    # Follow-up of urgent messages: internal to the clinic, never on a public page or in a patient's email.
+    followup_state = models.CharField(
+        "follow-up", max_length=10, choices=FollowUp.choices, blank=True, default=FollowUp.NONE
+    )
+    followup_note = models.TextField(
+        "internal note",
+        max_length=MAX_REPLY_LENGTH,
+        blank=True,
+        help_text="For the clinic only, never shown to the patient, e.g. 'Called at 14:10, seen today at 16:00'.",
+    )
+    followup_at = models.DateTimeField("follow-up recorded", null=True, blank=True)
+    followup_by = staff_member("follow-up recorded by")
+    # When the one reminder that this urgent message has waited too long was claimed (see reminders.py).
+    urgent_reminder_sent_at = models.DateTimeField("urgent reminder sent", null=True, blank=True)
 
     objects = PatientMessageQuerySet.as_manager()
 

@@ -8,10 +8,11 @@ on its current state, and every change is written to the audit log (audit.py) wi
 import uuid
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
-from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
 
 from pages.patient_messages import audit
 from pages.patient_messages.models import PatientMessage, Status
@@ -90,7 +91,8 @@ def moderate(messages_qs, action, user, *, bulk=False):
     now = timezone.now()
     changed = []
     with transaction.atomic():
-        for message in messages_qs.select_for_update().order_by("pk"):
+        # The page names the message in its audit entries; only the messages' rows are locked.
+        for message in messages_qs.select_for_update(of=("self",)).select_related("page").order_by("pk"):
             if not can_apply(action, message.status, message.erased_at is not None):
                 continue
             previous = message.status
@@ -100,7 +102,7 @@ def moderate(messages_qs, action, user, *, bulk=False):
             message.save(update_fields=["status", "moderated_at", "moderated_by"])
             # One uuid per entry: Wagtail's History view keeps only the latest entry of each (uuid, action) pair
             # across all objects, so entries sharing the request's uuid would hide each other.
-            log(
+            audit.log(
                 message,
                 action.log_action,
                 user=user,
@@ -122,7 +124,7 @@ def edit_message(message_qs, pk, user, *, body=None, reply=None):
     from pages.patient_messages.notifications import announce_reply_when_committed  # loads task backends
 
     with transaction.atomic():
-        message = message_qs.select_for_update().get(pk=pk)
+        message = message_qs.select_for_update(of=("self",)).select_related("page").get(pk=pk)
         update_fields = []
         if body is not None:
             if not can_redact(message.status, message.erased_at is not None):
@@ -130,24 +132,49 @@ def edit_message(message_qs, pk, user, *, body=None, reply=None):
             message.body = body
             message.redacted = True
             update_fields += ["body", "redacted"]
-            log(message, audit.LOG_REDACT, user=user, data={"status": message.status})
+            audit.log(message, audit.LOG_REDACT, user=user, data={"status": message.status})
         if reply is not None and message.erased_at is None:
             message.reply = reply
             message.replied_at = timezone.now() if reply else None
             message.replied_by = user if reply else None
             update_fields += ["reply", "replied_at", "replied_by"]
-            log(message, audit.LOG_REPLY, user=user, data={"removed": not reply})
+            audit.log(message, audit.LOG_REPLY, user=user, data={"removed": not reply})
             announce_reply_when_committed(message)
         if update_fields:
             message.save(update_fields=update_fields)
     return message
 
 
+def follow_up(message_qs, pk, user, *, state, note):
+    """Record how the clinic followed up an urgent message (contacted, handled) and its internal note.
+
+    Who and when are kept on the message and in the audit log; the log says only which state was set and whether
+    the note changed, never the note (it is about the patient's health). Returns the message.
+    """
+    with transaction.atomic():
+        message = message_qs.select_for_update(of=("self",)).select_related("page").get(pk=pk)
+        if message.erased_at is not None:
+            raise PermissionError("This message was erased on the patient's request: there is nothing to follow up.")
+        note_changed = note != message.followup_note
+        if state == message.followup_state and not note_changed:
+            return message
+        previous = message.followup_state
+        message.followup_state = state
+        message.followup_note = note
+        message.followup_at = timezone.now()
+        message.followup_by = user
+        message.save(update_fields=["followup_state", "followup_note", "followup_at", "followup_by"])
+        audit.log(
+            message, audit.LOG_FOLLOW_UP, user=user, data={"from": previous, "to": state, "note_changed": note_changed}
+        )
+    return message
+
+
 # --- Patients' requests and retention ------------------------------------------------------------------------------
 
 # What erasing blanks on a message. The clinic's reply goes too: it was written to this patient and often
-# answers them by name or repeats what they wrote.
-ERASED_MESSAGE_FIELDS = ("author_name", "author_email", "body", "ip_hash", "reply")
+# answers them by name or repeats what they wrote; and so does the clinic's internal follow-up note.
+ERASED_MESSAGE_FIELDS = ("author_name", "author_email", "body", "ip_hash", "reply", "followup_note")
 # What erasing switches off: a request to be emailed when the clinic replies has no address left to go to.
 ERASED_MESSAGE_REQUESTS = ("reply_notice",)
 # An erased message has nothing left to show or to moderate: public or waiting ones become rejected (and so are
@@ -165,9 +192,15 @@ def erase(messages, now):
     """Blank the personal data of `messages` (loaded, locked rows) and take them off the public site, in one query.
 
     The rows stay (clinic, page, dates, status, flags) so moderation history and statistics stay whole. The caller
-    writes the audit entries, which tie each message to the patient's request.
+    writes the audit entries, which tie each message to the patient's request. Every audit entry of the messages
+    loses the patient's first name and initial: it is relabelled with the model's id-only name (`str(message)`).
     """
-    PatientMessage.objects.filter(pk__in=[message.pk for message in messages]).update(
+    pks = [message.pk for message in messages]
+    if pks:
+        ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(PatientMessage), object_id__in=[str(pk) for pk in pks]
+        ).update(label=Case(*[When(object_id=str(message.pk), then=Value(str(message))) for message in messages]))
+    PatientMessage.objects.filter(pk__in=pks).update(
         **dict.fromkeys(ERASED_MESSAGE_FIELDS, ""),
         **dict.fromkeys(ERASED_MESSAGE_REQUESTS, False),
         redacted=True,

@@ -115,3 +115,29 @@ def messages_are_open(enabled, first_published_at, close_after_days, now):
     if not close_after_days or first_published_at is None:
         return True
     return (now - first_published_at).days < close_after_days
+
+
+# --- How staff name a message ----------------------------------------------------------------------------------------
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_name(name):
+    """The patient as moderators call them: first name and last initial ("Maria Lopez" -> "Maria L.")."""
+    words = (name or "").split()
+    if len(words) < 2:
+        return words[0] if words else ""
+    return f"{words[0]} {words[-1][0].upper()}."
+
+
+def message_name(author_name, page_title, submitted, today):
+    """How the admin names a message: "Maria L. on Facet joint injections, 2 Dec" (the year when it is not this one).
+
+    `submitted` and `today` are dates in the clinic's time zone. Never the text or the email: this is also the label
+    of the message's audit-log entries. A message without a name (erased on the patient's request) says so.
+    """
+    who = short_name(author_name) or "Erased message"
+    when = f"{submitted.day} {MONTHS[submitted.month - 1]}"
+    if submitted.year != today.year:
+        when += f" {submitted.year}"
+    return f"{who} on {page_title}, {when}"

@@ -66,12 +66,10 @@ def test_moderator_replies_to_and_approves_a_message(open_window, server, screen
     admin.get_by_role("link", name="Reply or redact").click()
     admin.get_by_role("textbox", name="Clinic reply").fill(reply)
     screenshots(admin, "reply")
-    admin.get_by_role("button", name="Save", exact=True).click()
-    expect(admin.get_by_text("saved.")).to_be_visible()
-    expect(admin.get_by_role("main")).to_contain_text(reply)
-
-    admin.get_by_role("button", name="Approve", exact=True).click()
-    approved = admin.get_by_text(re.compile(r"Message #\d+ on page #\d+ approved\."))
+    # Reply and approve in one step; the notice names the message by the patient's first name and initial.
+    admin.get_by_role("button", name="Save and approve", exact=True).click()
+    initial = patient.name.split()[-1][0]
+    approved = admin.get_by_text(re.compile(rf"Cleo {initial}\. on .+, \d+ \w{{3}}: saved and approved\."))
     expect(approved).to_be_visible()
     screenshots(admin, "approved", show=approved)
 
@@ -82,6 +80,34 @@ def test_moderator_replies_to_and_approves_a_message(open_window, server, screen
     expect(published).to_contain_text(reply)
     assert patient.email not in page.content()
     screenshots(page, "published-with-reply", show=published)
+
+
+def test_keyboard_shortcuts_act_on_a_message_but_not_while_typing(open_window, server, screenshots):
+    patient = Patient.new("Uri")
+    text = f"Since yesterday I have new numbness in my left leg after the injection. ({patient.word})"
+    page = open_window("patient")
+    leave_message(page, server.url(SPINAL, RECOVERY_PATH), patient, text)
+
+    admin = open_window("moderator")
+    log_in(admin, server, "spinaldiagnostics-moderator")
+    search_messages(admin, patient.word, status="Pending").click()
+    inspect_url = admin.url
+    shortcuts = admin.get_by_role("list", name="Keyboard shortcuts")
+    expect(shortcuts).to_contain_text("R Reject")
+
+    # Typed into the follow-up note, "r" is a letter: nothing is rejected.
+    note = admin.get_by_role("textbox", name="Internal note")
+    note.click()
+    note.press_sequentially("rsa")
+    expect(note).to_have_value("rsa")
+    assert admin.url == inspect_url
+
+    # Outside a text field, "r" rejects the message and leads on to the queue.
+    admin.get_by_role("heading", name="Moderate").click()
+    admin.keyboard.press("r")
+    rejected = admin.get_by_text(re.compile(r"Uri \w\. on .+: rejected\."))
+    expect(rejected).to_be_visible()
+    screenshots(admin, "rejected-by-shortcut", show=rejected)
 
 
 def test_other_clinics_moderator_finds_nothing_of_it(open_window, server, screenshots):

@@ -101,6 +101,7 @@ def post_payload(world, pattern):
             "message_moderation_words": HIJACK,
             "message_disallowed_words": HIJACK,
             "message_retention_days": "1",
+            "urgent_message_reminder_hours": "1",
             # Sites and redirects.
             "hostname": "hijacked.test",
             "port": "80",

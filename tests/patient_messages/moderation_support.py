@@ -9,6 +9,7 @@ import json
 
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from pages.models import PatientMessage
@@ -40,7 +41,20 @@ def bulk_url(action):
     return reverse("wagtail_bulk_action", args=["pages", "patientmessage", action])
 
 
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
 def label(message):
+    """How the admin and the audit log name a message: "Alice A. on <page>, 2 Dec" (the year when not this one)."""
+    first, *others = message.author_name.split()
+    who = f"{first} {others[-1][0]}." if others else first
+    day = timezone.localdate(message.submitted_at)
+    year = "" if day.year == timezone.localdate().year else f" {day.year}"
+    return f"{who} on {message.page.title}, {day.day} {MONTHS[day.month - 1]}{year}"
+
+
+def id_label(message):
+    """The model's own name for a message (`str`), which names no patient."""
     return f"Message #{message.pk} on page #{message.page_id}"
 
 

@@ -14,6 +14,7 @@ from wagtail.admin.views.bulk_action import BulkAction
 
 from pages.patient_messages.admin.listing import excerpt, scoped_listing
 from pages.patient_messages.admin.scope import moderator_scope
+from pages.patient_messages.audit import message_label
 from pages.patient_messages.models import PatientMessage
 from pages.patient_messages.moderation import ACTIONS, can_apply, moderate
 
@@ -46,7 +47,7 @@ class PatientMessageBulkAction(BulkAction):
             queryset = scoped_listing(self.request, self.scope)
         else:
             queryset = self.scope.messages().filter(pk__in=[int(pk) for pk in ids if pk.isdigit()])
-        return list(queryset.order_by("-submitted_at", "-pk"))
+        return list(queryset.select_related("page").order_by("-submitted_at", "-pk"))
 
     def check_perm(self, obj):
         # Redundant with the scoped query above, and kept so: an object of another clinic never passes.
@@ -70,7 +71,7 @@ class PatientMessageBulkAction(BulkAction):
         return actionable, {"items_with_no_access": [], "items_unchanged": unchanged}
 
     def object_context(self, obj):
-        return {"item": obj, "excerpt": excerpt(obj), "status": obj.get_status_display()}
+        return {"item": obj, "name": message_label(obj), "excerpt": excerpt(obj), "status": obj.get_status_display()}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -7,7 +7,7 @@ of clinics or messages.
 import django_filters
 from django import forms
 from django.contrib.admin.utils import quote
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -27,7 +27,7 @@ from wagtail.admin.views import generic
 from pages.clinics.scope import clinic_name
 from pages.patient_messages import rules
 from pages.patient_messages.admin.scope import EXCERPT_LENGTH, SEARCH_FIELDS, ScopedViewMixin, moderator_scope, url_name
-from pages.patient_messages.models import PatientMessage, Status
+from pages.patient_messages.models import PatientMessage, Status, flag_lookup
 
 # --- Listing -------------------------------------------------------------------------------------------------------
 
@@ -108,12 +108,25 @@ def title_id(message):
 
 
 class MessageTitleColumn(ButtonsColumnMixin, TitleColumn):
+    """The message's start, linking to Inspect, led by "Urgent symptoms" when it has them.
+
+    The flag sits in this first column as well as under Flags: on a phone (390 px) the table scrolls sideways and
+    only the first columns are in view, and the flag must never be off-screen.
+    """
+
+    cell_template_name = "pages/admin/messages/title_cell.html"
+
     def __init__(self, *args, get_buttons, **kwargs):
         super().__init__(*args, **kwargs)
         self._get_buttons = get_buttons
 
     def get_buttons(self, instance, parent_context):
         return self._get_buttons(instance)
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["urgent"] = instance.is_urgent
+        return context
 
 
 class FlagsColumn(Column):
@@ -127,6 +140,15 @@ class FlagsColumn(Column):
         return context
 
 
+def urgent_pending_first():
+    """An ordering key: 0 for pending messages flagged with urgent symptoms, 1 for every other message."""
+    return Case(
+        When(Q(status=Status.PENDING, **flag_lookup(rules.FLAG_URGENT)), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
 def flag_display(message):
     """[{"label", "urgent"}] of the message's flags, the urgent one first."""
     flags = sorted(message.flag_list, key=lambda flag: flag != rules.FLAG_URGENT)
@@ -134,7 +156,8 @@ def flag_display(message):
 
 
 class PatientMessageIndexView(ScopedViewMixin, generic.IndexView):
-    """Patient messages → the user's clinics' messages, newest first, with filters, search and counts per status."""
+    """Patient messages → the user's clinics' messages, pending urgent ones first then newest first, with filters,
+    search and counts per status."""
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -151,6 +174,11 @@ class PatientMessageIndexView(ScopedViewMixin, generic.IndexView):
     def order_queryset(self, queryset):
         queryset = super().order_queryset(queryset)
         ordering = list(queryset.query.order_by)
+        if "ordering" not in self.request.GET:
+            # Unless the moderator sorts by a column: pending messages with urgent symptoms first (the dashboard
+            # promises it), as that patient may need a call today.
+            queryset = queryset.annotate(urgent_pending=urgent_pending_first())
+            ordering = ["urgent_pending", *ordering]
         # Newest first within any other ordering, then a tie-breaker that keeps pagination stable.
         return queryset.order_by(*ordering, *[key for key in ("-submitted_at", "-pk") if key not in ordering])
 

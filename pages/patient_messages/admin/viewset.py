@@ -4,13 +4,13 @@ from django.contrib.auth.models import Permission
 from django.urls import path
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from pages.patient_messages.admin import detail, listing
+from pages.patient_messages.admin import detail, followup, listing
 from pages.patient_messages.admin.scope import SEARCH_FIELDS, VIEWSET_NAME
 from pages.patient_messages.models import PatientMessage
 
 
 class PatientMessageViewSet(ModelViewSet):
-    """Patient messages for moderators. URL names: patient_messages:index, :inspect, :edit, :moderate, ...
+    """Patient messages for moderators. URL names: patient_messages:index, :inspect, :edit, :moderate, :follow_up, ...
 
     Every view is narrowed to the clinics the user moderates (see scope.py); there is no add or
     copy view, since messages come from patients.
@@ -64,9 +64,14 @@ class PatientMessageViewSet(ModelViewSet):
     def moderate_view(self):
         return detail.PatientMessageModerateView.as_view()
 
+    @property
+    def follow_up_view(self):
+        return followup.PatientMessageFollowUpView.as_view()
+
     def get_urlpatterns(self):
         urlpatterns = [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
         urlpatterns.append(path("moderate/<int:pk>/<slug:action>/", self.moderate_view, name="moderate"))
+        urlpatterns.append(path("follow-up/<int:pk>/", self.follow_up_view, name="follow_up"))
         return urlpatterns
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pages", "0009_reply_notice"),
+        ("pages", "0008_reply_notice"),
     ]
 
     operations = [
