@@ -74,6 +74,8 @@ LAYERS = (
     ("pages/contact/models.py", 4),
     ("pages/patient_messages/page.py", 4),
     ("pages/models/__init__.py", 4),
+    ("pages/contact/handling.py", 5),
+    ("pages/contact/submissions.py", 5),
     ("pages/clinics/onboarding.py", 5),
     ("pages/clinics/starter.py", 5),
     ("pages/clinics/overview.py", 5),
