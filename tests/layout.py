@@ -76,6 +76,7 @@ LAYERS = (
     ("pages/models/__init__.py", 4),
     ("pages/contact/handling.py", 5),
     ("pages/contact/submissions.py", 5),
+    ("pages/contact/dashboard.py", 5),
     ("pages/clinics/onboarding.py", 5),
     ("pages/clinics/starter.py", 5),
     ("pages/clinics/overview.py", 5),

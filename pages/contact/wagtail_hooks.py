@@ -5,6 +5,7 @@ from wagtail import hooks
 
 from pages.contact import handling
 from pages.contact.admin import ClinicFormPagesListView, form_submissions_of_moderated_clinics
+from pages.contact.dashboard import ContactSubmissionsPanel
 from pages.contact.models import ContactPage
 from pages.contact.submissions import (
     ContactSubmissionsListView,
@@ -35,3 +36,9 @@ def forms_index_for_moderators():
             name="contact_submissions_state",
         ),
     ]
+
+
+@hooks.register("construct_homepage_panels")
+def contact_submissions_dashboard_panel(request, panels):
+    # The panel renders nothing for users who may read no form's submissions.
+    panels.append(ContactSubmissionsPanel())
