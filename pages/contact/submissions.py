@@ -6,7 +6,7 @@ answers 404 on every URL and method, and a posted id of another clinic's submiss
 
 import django_filters
 from django import forms
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -120,7 +120,8 @@ class ContactSubmissionsStateView(WagtailAdminTemplateMixin, TemplateView):
         self.page = form_page_for(request.user, page_id)
         self.status = request.GET.get(STATE_PARAMETER)
         if self.status not in SubmissionState.values:
-            raise Http404
+            # Checked after the page: another clinic's form is a 404 whatever the state asked for.
+            return HttpResponseBadRequest("Unknown state.")
         ids = [pk for pk in request.GET.getlist(SELECTED_PARAMETER) if pk.isdigit()]
         self.submissions = handling.submissions_for(request.user).filter(page_id=self.page.pk, pk__in=ids)
         return super().dispatch(request, page_id)
@@ -237,6 +238,7 @@ class ContactSubmissionView(InspectView):
 class ContactSubmissionStateView(View):
     """POST only: mark one submission new or handled, then back to it (or to where staff were)."""
 
+    # What the URL's `pk` names, for anything that reads it off the view (as on Wagtail's own model views).
     model = FormSubmission
     http_method_names = ["get", "post"]
 
@@ -255,7 +257,7 @@ class ContactSubmissionStateView(View):
         submissions = self.get_submission(request, pk)
         status = request.POST.get(STATE_PARAMETER)
         if status not in SubmissionState.values:
-            raise Http404
+            return HttpResponseBadRequest("Unknown state.")
         label = SubmissionState(status).label.lower()
         if handling.set_state(submissions, status, request.user):
             messages.success(request, f"Submission marked as {label}.")

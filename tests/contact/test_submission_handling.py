@@ -161,10 +161,11 @@ def test_marking_a_submission_again_in_the_same_state_logs_nothing(client, moder
     assert ModelLogEntry.objects.filter(object_id=str(submission_a.pk)).count() == 1
 
 
-def test_an_unknown_state_changes_nothing(client, moderator_a, submission_a):
+def test_an_unknown_state_changes_nothing(client, moderator_a, contact_page, submission_a):
     client.force_login(moderator_a)
 
-    assert client.post(state_url(submission_a), {"state": "deleted"}).status_code == 404
+    assert client.post(state_url(submission_a), {"state": "deleted"}).status_code == 400
+    assert client.post(bulk_state_url(contact_page, [submission_a], "deleted")).status_code == 400
     assert status_of(submission_a) == SubmissionState.NEW
 
 
