@@ -20,7 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from modelcluster.fields import ParentalKey
 from wagtail.admin.mail import send_mail
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, FormMixin
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField, FormMixin, FormSubmission
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 
@@ -28,6 +28,7 @@ from pages import adverts, antispam, plain_errors
 from pages.clinics.models import ClinicSettings
 from pages.content.blocks import PARAGRAPH_FEATURES
 from pages.content.references import ClinicFormPageForm, PageReferencesMixin
+from pages.patient_messages.models import staff_member
 
 # Settings prefix of the contact form's spam thresholds (CONTACT_RATE_LIMIT_SECONDS etc., see pages/antispam.py).
 SPAM_SETTINGS_PREFIX = "CONTACT"
@@ -71,6 +72,34 @@ class UsedContactFormToken(models.Model):
 
     def __str__(self):
         return f"Sent contact form #{self.pk}"
+
+
+class SubmissionState(models.TextChoices):
+    """Where a submission stands for the clinic's staff: NEW until someone has dealt with it."""
+
+    NEW = "new", "New"
+    HANDLED = "handled", "Handled"
+
+
+class ContactSubmissionState(models.Model):
+    """Who last marked a contact-form submission new or handled, and when. No row: new, nobody has touched it.
+
+    A row of its own rather than a column on Wagtail's FormSubmission, which is not ours to migrate.
+    """
+
+    submission = models.OneToOneField(
+        FormSubmission, on_delete=models.CASCADE, primary_key=True, related_name="contact_state"
+    )
+    status = models.CharField("state", max_length=16, choices=SubmissionState.choices, default=SubmissionState.NEW)
+    changed_by = staff_member("changed by")
+    changed_at = models.DateTimeField("changed at", default=timezone.now)
+
+    class Meta:
+        verbose_name = "contact submission state"
+        ordering = ["-changed_at"]
+
+    def __str__(self):
+        return f"State of form submission #{self.submission_id}"
 
 
 class FormAlreadySent(Exception):
