@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pages", "0007_used_contact_form_tokens"),
+        ("pages", "0010_message_followup"),
         ("wagtailforms", "0005_alter_formsubmission_form_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
