@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
-from django.core.management import load_command_class
+from django.core.management import call_command, load_command_class
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_SETUP = "import django; django.setup(); from django.conf import settings as s; "
@@ -98,3 +98,16 @@ LOCMEM_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The production queue (django-tasks-db), for tests whose point is what is queued; the test settings run tasks
 # at once.
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def use_mail_outage_queue(settings, monkeypatch):
+    """Tasks go to the database queue, and the mail server refuses connections until the test says otherwise."""
+    settings.TASKS = DATABASE_TASKS
+    settings.EMAIL_BACKEND = REFUSING_EMAIL_BACKEND
+    # The worker closes connections that are not in autocommit mode, as the test's transaction is not.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+
+def run_task_worker():
+    """The production worker (`manage.py db_worker`), until nothing is due."""
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)

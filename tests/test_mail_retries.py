@@ -9,7 +9,6 @@ import smtplib
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -23,10 +22,11 @@ from pages.patient_messages.notifications import notify_new_patient_message
 from tests.factories import PatientMessageFactory
 from tests.patient_messages.support import send
 from tests.support import (
-    DATABASE_TASKS,
     HANG_UP_FAILS_EMAIL_BACKEND,
     LOCMEM_EMAIL_BACKEND,
     REFUSING_EMAIL_BACKEND,
+    run_task_worker,
+    use_mail_outage_queue,
 )
 
 NOTIFICATION_TASKS = (notify_new_patient_message, notify_form_submission)
@@ -35,16 +35,7 @@ RETRY_SCHEDULED = f"{RetryScheduled.__module__}.{RetryScheduled.__qualname__}"
 
 @pytest.fixture
 def queue(settings, monkeypatch):
-    """The database task queue, with a mail server that refuses connections until a test says otherwise."""
-    settings.TASKS = DATABASE_TASKS
-    settings.EMAIL_BACKEND = REFUSING_EMAIL_BACKEND
-    # The worker closes connections that are not in autocommit mode, as the test's transaction is not.
-    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
-
-
-def run_worker():
-    """The production worker, until nothing is due."""
-    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)
+    use_mail_outage_queue(settings, monkeypatch)
 
 
 def notification_rows():
@@ -109,7 +100,7 @@ def test_a_refused_notification_is_queued_again_a_minute_later(notification, que
     task.enqueue(object_id)
     before = timezone.now()
 
-    run_worker()
+    run_task_worker()
 
     first = notification_rows().get(args_kwargs__kwargs={})
     assert first.status == TaskResultStatus.FAILED
@@ -131,7 +122,7 @@ def test_retries_back_off_then_give_up_after_the_last_with_the_mail_error(notifi
 
     for _ in range(len(RETRY_DELAYS) + 3):  # bounded: more rounds than attempts, in case it never gives up
         started = timezone.now()
-        run_worker()
+        run_task_worker()
         if not waiting().exists():
             break
         delays.append(round((only_waiting_row().run_after - started).total_seconds() / 60))
@@ -150,14 +141,14 @@ def test_retries_back_off_then_give_up_after_the_last_with_the_mail_error(notifi
 def test_once_the_mail_server_is_back_the_retry_sends_exactly_once(notification, queue, settings):
     task, object_id = notification
     task.enqueue(object_id)
-    run_worker()
-    run_worker()  # another worker pass before the retry is due: nothing is sent or queued twice
+    run_task_worker()
+    run_task_worker()  # another worker pass before the retry is due: nothing is sent or queued twice
     assert waiting().count() == 1
 
     settings.EMAIL_BACKEND = LOCMEM_EMAIL_BACKEND
     make_due()
-    run_worker()
-    run_worker()
+    run_task_worker()
+    run_task_worker()
 
     assert len(mail.outbox) == 1
     assert notification_rows().get(status=TaskResultStatus.SUCCESSFUL).return_value == 1
@@ -170,7 +161,7 @@ def test_a_connection_that_breaks_after_sending_is_not_sent_again(notification, 
     settings.EMAIL_BACKEND = HANG_UP_FAILS_EMAIL_BACKEND
     task.enqueue(object_id)
 
-    run_worker()
+    run_task_worker()
 
     assert len(mail.outbox) == 1
     assert notification_rows().get().status == TaskResultStatus.SUCCESSFUL
@@ -202,7 +193,7 @@ def test_a_permanent_refusal_gives_up_at_once(notification, queue, monkeypatch):
     monkeypatch.setattr(mail_retries, "get_connection", lambda: _Sender(refuse_recipient))
     task.enqueue(object_id)
 
-    run_worker()
+    run_task_worker()
 
     assert notification_rows().get().exception_class_path == "smtplib.SMTPRecipientsRefused"
     assert not waiting().exists()
@@ -212,13 +203,13 @@ def test_a_permanent_refusal_gives_up_at_once(notification, queue, monkeypatch):
 def test_a_message_moderated_while_the_mail_server_was_away_is_not_announced_late(procedure_a, queue, settings):
     message = PatientMessageFactory(page=procedure_a, status=Status.PENDING)
     notify_new_patient_message.enqueue(message.pk)
-    run_worker()
+    run_task_worker()
     message.status = Status.APPROVED
     message.save(update_fields=["status"])
 
     settings.EMAIL_BACKEND = LOCMEM_EMAIL_BACKEND
     make_due()
-    run_worker()
+    run_task_worker()
 
     assert not mail.outbox
     assert notification_rows().get(status=TaskResultStatus.SUCCESSFUL).return_value == 0
