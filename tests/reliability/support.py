@@ -157,6 +157,18 @@ def timed_get(port, path, host, timeout):
     return status, time.monotonic() - started
 
 
+def status_of_raw_request(port, request, timeout=5):
+    """The status code of the answer to `request` (bytes sent as they are), or None when none came."""
+    with socket.create_connection((LOOPBACK, port), timeout=timeout) as client:
+        client.sendall(request)
+        try:
+            status_line = client.recv(64).split(b"\r\n", 1)[0]
+        except TimeoutError:
+            return None
+    parts = status_line.split()
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+
+
 @contextmanager
 def slow_clients(port, host, count=10, interval=0.5, max_seconds=30):
     """`count` connections that each send one byte every `interval` seconds and never finish their request.

@@ -19,8 +19,8 @@ PROMPT = 2.0
 
 
 @pytest.fixture
-def servers(nginx_binary, tmp_path):
-    """(nginx port, gunicorn port) of both servers, running on this test's committed database."""
+def servers(nginx_binary, tmp_path, db):
+    """(nginx port, gunicorn port) of both servers, running on the test database (committed data only)."""
     app_port, proxy_port = support.free_port(), support.free_port()
     app = support.gunicorn(tmp_path, app_port, support.database_url(connection.settings_dict))
     proxy = support.nginx(tmp_path, proxy_port, app_port)
@@ -73,3 +73,20 @@ def test_ten_slow_clients_stop_gunicorn_but_not_the_site_behind_nginx(servers):
     assert proxied_seconds < PROMPT
     # The reference: without the proxy the same request is stuck behind the slow clients.
     assert direct_status is None or direct_seconds >= PROMPT
+
+
+def post_announcing(size):
+    return (
+        f"POST /admin/login/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: {size}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+    ).encode()
+
+
+def test_nginx_takes_an_admin_upload_but_refuses_a_larger_body_before_it_is_sent(servers):
+    """client_max_body_size 12m: the admin's 10 MB uploads and their form; nginx's default (1 MB) would refuse them."""
+    proxy_port, _app_port = servers
+    megabyte = 1024 * 1024
+
+    # nginx waits for the announced 11 MB body (none is sent), rather than refusing it.
+    assert support.status_of_raw_request(proxy_port, post_announcing(11 * megabyte), timeout=2) is None
+    assert support.status_of_raw_request(proxy_port, post_announcing(13 * megabyte)) == 413
