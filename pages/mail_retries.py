@@ -33,6 +33,10 @@ class RetryScheduled(Exception):  # noqa: N818 - it is the outcome recorded on t
     """This attempt failed and the next one is queued: the row of this attempt says so, not "given up"."""
 
 
+# How the queue records an attempt that ended in RetryScheduled (DBTaskResult.exception_class_path).
+_RETRY_SCHEDULED_PATH = f"{RetryScheduled.__module__}.{RetryScheduled.__qualname__}"
+
+
 def is_transient(error):
     """Whether a mail error may go away by itself: the server unreachable, timing out, or answering 4xx.
 
@@ -91,7 +95,7 @@ def _hang_up(connection):
     try:
         connection.close()
     except Exception as error:
-        logger.warning("Closing the mail connection failed after sending: %s", type(error).__name__)
+        logger.warning("Closing the mail connection failed: %s", type(error).__name__)
 
 
 def failure_counts(tasks):
@@ -112,6 +116,3 @@ def failure_counts(tasks):
             ),
         ),
     )
-
-
-_RETRY_SCHEDULED_PATH = f"{RetryScheduled.__module__}.{RetryScheduled.__qualname__}"
