@@ -13,6 +13,6 @@ worker_class = "sync"
 # A request that takes longer is stopped (nginx waits 60 s for an answer, so gunicorn ends it first).
 timeout = 30
 graceful_timeout = 30
-accesslog = "-"
+# No access log of its own: nginx keeps one without query strings (a patient's search words stay out of logs).
 # Django is loaded once, before the workers are forked: they start at once and share its memory.
 preload_app = True

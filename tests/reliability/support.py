@@ -43,10 +43,16 @@ def database_url(settings_dict):
     return f"postgres://{credentials}@{host}:{port}/{settings_dict['NAME']}"
 
 
-def render_nginx_site(app_server, listen, media_root):
-    """deploy/nginx/clinic.conf with its @NAME@ values filled, as an operator fills them."""
+def render_nginx_site(app_server, listen, folder):
+    """deploy/nginx/clinic.conf with its @NAME@ values filled, as an operator fills them; media and log in `folder`."""
     text = NGINX_SITE_TEMPLATE.read_text()
-    for name, value in {"APP_SERVER": app_server, "LISTEN": listen, "MEDIA_ROOT": media_root}.items():
+    values = {
+        "APP_SERVER": app_server,
+        "LISTEN": listen,
+        "MEDIA_ROOT": Path(folder) / "media",
+        "ACCESS_LOG": Path(folder) / "clinic.access.log",
+    }
+    for name, value in values.items():
         text = text.replace(f"@{name}@", str(value))
     # Outside comments (which name the placeholders), none may be left.
     unfilled = [line for line in text.splitlines() if PLACEHOLDER.search(line.split("#")[0])]
@@ -136,11 +142,22 @@ def nginx(folder, port, app_port):
     """nginx in the foreground on a loopback port, in front of gunicorn, with the shipped site config."""
     folder = Path(folder)
     site = folder / "clinic.conf"
-    site.write_text(render_nginx_site(f"{LOOPBACK}:{app_port}", f"{LOOPBACK}:{port}", folder / "media"))
+    site.write_text(render_nginx_site(f"{LOOPBACK}:{app_port}", f"{LOOPBACK}:{port}", folder))
     main = folder / "nginx.conf"
     main.write_text(nginx_main_config(folder, site))
     command = [str(NGINX), "-c", str(main), "-p", f"{folder}/", "-e", str(folder / "error.log")]
     return Server("nginx", command, folder / "nginx.log")
+
+
+def read_when_it_holds(path, text, timeout=3):
+    """The file's text once it contains `text` (a server may write its log line just after answering)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        content = path.read_text() if path.exists() else ""
+        if text in content or time.monotonic() > deadline:
+            assert text in content, f"{path.name} never held {text!r}:\n{content[-2000:]}"
+            return content
+        time.sleep(0.1)
 
 
 def timed_get(port, path, host, timeout):

@@ -37,7 +37,7 @@ def servers(nginx_binary, tmp_path, db):
 
 def test_the_shipped_nginx_config_is_valid(nginx_binary, tmp_path):
     site = tmp_path / "clinic.conf"
-    site.write_text(support.render_nginx_site("127.0.0.1:8000", "127.0.0.1:8080", tmp_path / "media"))
+    site.write_text(support.render_nginx_site("127.0.0.1:8000", "127.0.0.1:8080", tmp_path))
     main = tmp_path / "nginx.conf"
     main.write_text(support.nginx_main_config(tmp_path, site))
 
@@ -54,7 +54,7 @@ def test_the_shipped_nginx_config_is_valid(nginx_binary, tmp_path):
 
 # Committed, for the servers to see; serialized_rollback puts back what migrations made (Wagtail's root page) after.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_ten_slow_clients_stop_gunicorn_but_not_the_site_behind_nginx(servers):
+def test_ten_slow_clients_stop_gunicorn_but_not_the_site_behind_nginx(servers, tmp_path):
     ClinicFactory(name="ASCPM", hostname=HOSTNAME, phone="(217) 555-0111")
     proxy_port, app_port = servers
     # The clinic's page through the proxy: its hostname (with the port) reaches the app as the browser sent it.
@@ -65,6 +65,10 @@ def test_ten_slow_clients_stop_gunicorn_but_not_the_site_behind_nginx(servers):
     with support.slow_clients(app_port, HOSTNAME):
         direct_status, direct_seconds = support.timed_get(app_port, "/", HOSTNAME, timeout=PROMPT + 1)
 
+    # The access log keeps paths, never query strings.
+    assert support.timed_get(proxy_port, "/search/?q=sciatica", HOSTNAME, timeout=10)[0] == 200
+    access_log = support.read_when_it_holds(tmp_path / "clinic.access.log", "GET /search/ ")
+    assert "sciatica" not in access_log
     print(
         f"\nA clinic page while 10 slow clients trickle: through nginx {proxied_status} in {proxied_seconds:.3f} s; "
         f"straight to gunicorn (2 sync workers) {direct_status or 'no answer'} after {direct_seconds:.3f} s"
