@@ -38,9 +38,10 @@ def database_url(settings_dict):
     credentials = quote(settings_dict["USER"] or "", safe="")
     if settings_dict["PASSWORD"]:
         credentials += ":" + quote(settings_dict["PASSWORD"], safe="")
-    host = settings_dict["HOST"] or "localhost"
-    port = settings_dict["PORT"] or 5432
-    return f"postgres://{credentials}@{host}:{port}/{settings_dict['NAME']}"
+    # A Unix socket's folder is written percent-encoded where the host goes (postgres://user@%2Fvar%2Frun%2F...).
+    host = quote(settings_dict["HOST"] or "localhost", safe="")
+    port = f":{settings_dict['PORT']}" if settings_dict["PORT"] else ""
+    return f"postgres://{credentials}@{host}{port}/{settings_dict['NAME']}"
 
 
 def render_nginx_site(app_server, listen, folder):
