@@ -88,3 +88,26 @@ test: lint test-sqlite test-services test-browser
 
 clean:
 	rm -rf $(VENV) static media/test
+
+# The reliability suite (tests/reliability): real gunicorn and nginx processes on loopback ports, against the real
+# PostgreSQL and Redis. As root, a missing nginx is installed (Debian's package); without it the proxy tests say so
+# and skip, or fail when CI is set.
+.PHONY: test-reliability
+test-reliability: install
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's nginx for the reliability tests."; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx \
+			|| { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx; } \
+			|| echo "nginx could not be installed: the proxy tests cannot run."; \
+		else \
+			echo "nginx is missing and only root can install it: the proxy tests cannot run."; \
+		fi; \
+	fi
+	@if $(BIN)/python -m tests.services_available "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
+		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest tests/reliability; \
+	elif [ -n "$$CI" ]; then \
+		echo "CI is set and PostgreSQL or Redis is unreachable: failing instead of skipping."; exit 1; \
+	else \
+		echo "PostgreSQL or Redis unreachable: the reliability tests were NOT run (they are required in CI)."; \
+	fi

@@ -8,10 +8,11 @@ from pages.isolation import public as isolation_public
 from pages.isolation import urls as isolation_urls
 from pages.isolation.shadows import admin_view
 from pages.patient_messages.admin.dashboard import ClinicHomeView
+from pages.public import health
 from pages.public import views as public
 
 urlpatterns = [
-    path("healthz/", public.healthz, name="healthz"),
+    path("healthz/", health.healthz, name="healthz"),
     # Per-clinic routes: the view reads the clinic from the Host; they must come before Wagtail's page serving.
     path("search/", public.search, name="search"),
     path("sitemap.xml", public.sitemap, name="sitemap"),

@@ -50,6 +50,7 @@ LAYERS = (
     ("pages/clinics/clinicians.py", 2),
     ("pages/patient_messages/models.py", 2),
     ("pages/security.py", 3),
+    ("pages/mail_retries.py", 3),
     ("pages/clinics/scope.py", 3),
     ("pages/clinics/hosts.py", 3),
     ("pages/clinics/staff.py", 3),

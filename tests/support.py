@@ -1,6 +1,7 @@
 """Helpers shared by tests of more than one app."""
 
 import os
+import smtplib
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,9 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.core.management import load_command_class
+from django.core.mail.backends import locmem
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command, load_command_class
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_SETUP = "import django; django.setup(); from django.conf import settings as s; "
@@ -70,3 +73,41 @@ def exit_code_and_stderr(monkeypatch, capsys, name, *args, app="pages"):
     with pytest.raises(SystemExit) as exited:
         load_command_class(app, name).run_from_argv(["manage.py", name, *args])
     return exited.value.code, capsys.readouterr().err
+
+
+class RefusingEmailBackend(BaseEmailBackend):
+    """A mail server that is down: every connection is refused, as SMTP's socket connect is during an outage."""
+
+    def open(self):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    def send_messages(self, email_messages):
+        self.open()
+
+
+class HangUpFailsEmailBackend(locmem.EmailBackend):
+    """Delivers (to mail.outbox), then the connection breaks while saying goodbye: a QUIT nobody answered."""
+
+    def close(self):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+REFUSING_EMAIL_BACKEND = f"{__name__}.RefusingEmailBackend"
+HANG_UP_FAILS_EMAIL_BACKEND = f"{__name__}.HangUpFailsEmailBackend"
+LOCMEM_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The production queue (django-tasks-db), for tests whose point is what is queued; the test settings run tasks
+# at once.
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def use_mail_outage_queue(settings, monkeypatch):
+    """Tasks go to the database queue, and the mail server refuses connections until the test says otherwise."""
+    settings.TASKS = DATABASE_TASKS
+    settings.EMAIL_BACKEND = REFUSING_EMAIL_BACKEND
+    # The worker closes connections that are not in autocommit mode, as the test's transaction is not.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+
+
+def run_task_worker():
+    """The production worker (`manage.py db_worker`), until nothing is due."""
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", verbosity=0)

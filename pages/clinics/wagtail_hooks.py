@@ -1,5 +1,5 @@
-"""Clinics' admin registrations: the admin's own stylesheet (clinic_site/static/css/admin.css), the Clinicians
-and the network admins' Clinics overview."""
+"""Clinics' admin registrations: the admin's own stylesheet (clinic_site/static/css/admin.css), the Clinicians,
+the network admins' Clinics overview and their dashboard's count of undelivered notifications."""
 
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -8,6 +8,7 @@ from wagtail import hooks
 from wagtail.permission_policies.sites import SitePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from pages.clinics.admin.notification_failures import NotificationFailuresPanel
 from pages.clinics.admin.viewset import clinician_viewset
 from pages.clinics.clinicians import Clinician
 from pages.clinics.overview import URL_NAME, ClinicsMenuItem, clinics_overview
@@ -34,3 +35,9 @@ def register_clinics_overview_url():
 @hooks.register("register_settings_menu_item")
 def register_clinics_overview_menu_item():
     return ClinicsMenuItem("Clinics", reverse(URL_NAME), icon_name="site", order=150)
+
+
+@hooks.register("construct_homepage_panels")
+def notification_failures_dashboard_panel(request, panels):
+    if request.user.is_superuser:
+        panels.append(NotificationFailuresPanel())

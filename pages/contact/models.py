@@ -318,8 +318,9 @@ class ContactPage(PageReferencesMixin, AbstractEmailForm):
         clinic = self.clinic_name(clinic_settings)
         return self.subject or (f"{DEFAULT_SUBJECT} ({clinic})" if clinic else DEFAULT_SUBJECT)
 
-    def send_submission_notification(self):
-        """Send the content-free notification now (pages.tasks calls this); returns the number of emails sent."""
+    def send_submission_notification(self, connection=None):
+        """Send the content-free notification now (the notification task calls this, with its mail connection);
+        returns the number of emails sent."""
         clinic_settings = self.clinic_settings()
         recipients = self.notification_recipients(clinic_settings)
         if not recipients:
@@ -329,6 +330,7 @@ class ContactPage(PageReferencesMixin, AbstractEmailForm):
             self.render_email(clinic_settings=clinic_settings),
             recipients,
             self.from_address or None,
+            connection=connection,
         )
 
     def send_mail(self, form):

@@ -1,6 +1,7 @@
 """The staff notification of a contact-form submission, sent by a background task.
 
 The task receives the submission's primary key only: nothing a patient typed goes into the task queue or a log.
+A mail outage is retried (pages.mail_retries).
 """
 
 import logging
@@ -8,11 +9,13 @@ import logging
 from django_tasks import task
 from wagtail.contrib.forms.models import FormSubmission
 
+from pages.mail_retries import FIRST_ATTEMPT, deliver
+
 logger = logging.getLogger(__name__)
 
 
 @task()
-def notify_form_submission(submission_id):
+def notify_form_submission(submission_id, attempt=FIRST_ATTEMPT):
     """Tell the form page's staff that a submission arrived, without its content; returns the emails sent.
 
     Runs after the request, so a slow or failing mail server never delays or loses the patient's submission.
@@ -26,6 +29,8 @@ def notify_form_submission(submission_id):
     if send_notification is None:
         logger.warning("Form submission %s is on page %s, which sends no notifications.", submission_id, page.pk)
         return 0
-    sent = send_notification()
+    if not page.notification_recipients():
+        return 0  # no address to tell: no mail connection to open (or to retry)
+    sent = deliver(notify_form_submission, submission_id, attempt, send_notification)
     logger.info("Form submission %s on page %s: %s notification email(s) sent.", submission_id, page.pk, sent)
     return sent

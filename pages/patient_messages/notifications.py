@@ -2,7 +2,7 @@
 each sent by a background task.
 
 Tasks receive primary keys only: arguments are stored in the task queue (the database in production), and
-nothing a patient typed may end up there, in a log or in the email.
+nothing a patient typed may end up there, in a log or in the email. A mail outage is retried (pages.mail_retries).
 """
 
 import logging
@@ -16,6 +16,7 @@ from wagtail.admin.mail import send_mail
 
 from pages.clinics.models import ClinicSettings
 from pages.clinics.scope import clinic_name
+from pages.mail_retries import FIRST_ATTEMPT, deliver
 from pages.patient_messages.models import PatientMessage, Status
 
 logger = logging.getLogger(__name__)
@@ -46,10 +47,11 @@ def patient_message_notification(message, clinic):
 
 
 @task()
-def notify_new_patient_message(message_id):
+def notify_new_patient_message(message_id, attempt=FIRST_ATTEMPT):
     """Email the clinic's notification address that a message awaits moderation; returns the emails sent.
 
-    Only a pending message is announced: spam never is, and one a moderator already handled needs no reminder.
+    Only a pending message is announced: spam never is, and one a moderator already handled (also while the mail
+    server was away and this waited for a retry) needs no reminder.
     """
     message = PatientMessage.objects.filter(pk=message_id, status=Status.PENDING).select_related("page", "site").first()
     if message is None:
@@ -60,7 +62,12 @@ def notify_new_patient_message(message_id):
     subject, body = patient_message_notification(
         message, clinic_name(message.site.site_name, message.site.hostname, clinic.display_name)
     )
-    sent = send_mail(subject, body, [clinic.notification_email])
+    sent = deliver(
+        notify_new_patient_message,
+        message_id,
+        attempt,
+        lambda connection: send_mail(subject, body, [clinic.notification_email], connection=connection),
+    )
     logger.info("Patient message %s on page %s: %s notification email(s) sent.", message.pk, message.page_id, sent)
     return sent
 

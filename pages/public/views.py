@@ -1,17 +1,16 @@
-"""Public views that are not Wagtail pages: health check, per-clinic search, sitemap and robots.txt.
+"""Public views that are not Wagtail pages: per-clinic search, sitemap and robots.txt (the health check is in
+health.py).
 
-Every view except `healthz` runs only on a clinic's hostname: ClinicHostMiddleware has already answered any other
-Host with a 404 and stored the clinic's Site on the request, so `Site.find_for_request` is a cache read here.
+They run only on a clinic's hostname: ClinicHostMiddleware has already answered any other Host with a 404 and stored
+the clinic's Site on the request, so `Site.find_for_request` is a cache read here.
 """
 
 import re
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
@@ -21,14 +20,6 @@ RESULTS_PER_PAGE = 10
 # Longer queries are cut, not refused: nobody types more, and a bounded query keeps full-text search cheap.
 MAX_QUERY_LENGTH = 200
 WORD = re.compile(r"\w+")
-
-
-@never_cache
-def healthz(request):
-    """For load balancers: 200 when this process can reach its database. Says nothing about any clinic."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def clinic_site(request):
