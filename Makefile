@@ -84,7 +84,7 @@ test-browser: install
 	fi
 	$(BIN)/pytest $(BROWSER_DIR)
 
-test: lint test-sqlite test-services test-browser
+test: lint test-sqlite test-services test-browser test-reliability
 
 clean:
 	rm -rf $(VENV) static media/test
