@@ -231,12 +231,13 @@ def many_clinics(count):
 
 # The bounds cover Wagtail's own admin chrome (session, user, permissions, menu) plus ours; what matters is that the
 # same bound holds for 2 and 20 clinics, i.e. nothing runs a query per clinic or per listed page. The session is
-# saved on every request (idle timeout), and the dashboard also shows the patient-messages panel and, to network
-# admins, the count of undelivered notifications (one query, then cached for half a minute).
+# saved on every request (idle timeout), and the dashboard also shows the patient-messages panel (with the clinics'
+# reminder hours for urgent messages), the new contact-form submissions per form and, to network admins, the count of
+# undelivered notifications (one query, then cached for half a minute).
 REPORT_QUERY_BOUND = 20
-DASHBOARD_QUERY_BOUND = 27
+DASHBOARD_QUERY_BOUND = 30
 # Clinic staff's dashboard also loads their group, page, collection and site permissions.
-STAFF_DASHBOARD_QUERY_BOUND = 31
+STAFF_DASHBOARD_QUERY_BOUND = 33
 PANEL_QUERY_BOUND = 4  # the user's page permissions, the count, the first rows, the clinics' names
 
 
