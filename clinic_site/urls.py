@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from pages.isolation import public as isolation_public
 from pages.isolation import urls as isolation_urls
+from pages.public import favicon
 from pages.public import views as public
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("search/", public.search, name="search"),
     path("sitemap.xml", public.sitemap, name="sitemap"),
     path("robots.txt", public.robots_txt, name="robots_txt"),
+    path("favicon.svg", favicon.favicon, name="favicon"),
     # Ahead of Wagtail's admin, at the same prefix: the clinic-isolation seals (pages/isolation/urls.py).
     path("admin/", include(isolation_urls)),
     path("admin/", include(wagtailadmin_urls)),
