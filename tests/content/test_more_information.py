@@ -23,11 +23,13 @@ def test_procedure_page_heads_more_information_and_lists_it_on_this_page(client,
     assert nav.index("#risks") < nav.index("#more-information")
 
 
-def test_recovery_page_heads_more_information(client, clinic_a, procedure_a):
+def test_recovery_page_heads_more_information_and_lists_it_on_this_page(client, clinic_a, procedure_a):
     RecoveryGuidancePageFactory(parent=procedure_a, slug="after", body=EXTRA_BLOCKS)
     html = html_of(client, clinic_a, "/facet-joint-injections/after/")
     assert MORE_HEADING in html
     assert 'id="more-information"' in html
+    nav = html[html.index('<nav class="on-this-page"') : html.index("</nav>", html.index('<nav class="on-this-page"'))]
+    assert nav.index("#when-to-call") < nav.index("#more-information")
 
 
 def test_no_more_information_heading_or_entry_without_blocks(client, clinic_a, recovery_a):
