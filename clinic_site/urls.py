@@ -8,7 +8,7 @@ from pages.isolation import public as isolation_public
 from pages.isolation import urls as isolation_urls
 from pages.isolation.shadows import admin_view
 from pages.patient_messages.admin.dashboard import ClinicHomeView
-from pages.public import health
+from pages.public import favicon, health
 from pages.public import views as public
 
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("robots.txt", public.robots_txt, name="robots_txt"),
     # Wagtail's dashboard, named for the user's clinic (pages/patient_messages/admin/dashboard.py).
     path("admin/", admin_view(ClinicHomeView.as_view()), name="clinic_admin_home"),
+    path("favicon.svg", favicon.favicon, name="favicon"),
     # Ahead of Wagtail's admin, at the same prefix: the clinic-isolation seals (pages/isolation/urls.py).
     path("admin/", include(isolation_urls)),
     path("admin/", include(wagtailadmin_urls)),

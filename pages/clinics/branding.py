@@ -3,7 +3,9 @@
 A clinic picks any brand colour; these functions choose text colours that keep WCAG AA contrast (4.5:1) with it.
 """
 
+import hashlib
 import re
+from xml.sax.saxutils import escape
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 WHITE = "#ffffff"
@@ -50,3 +52,31 @@ def darken_until_readable(colour, background=WHITE, target=AA_NORMAL_TEXT):
         if contrast_ratio(candidate, background) >= target:
             return candidate
     return BLACK
+
+
+# The favicon: the clinic's initials on its brand colour. The platform's (hosts that are no clinic) uses this colour.
+PLATFORM_COLOUR = "#1d4f91"
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def initials(name):
+    """Up to two capital letters for a tiny badge: 'Spinal Diagnostics' gives 'SD', 'ASCPM' gives 'A'."""
+    return "".join(word[0] for word in WORD.findall(name or "")[:2]).upper()[:2]
+
+
+def favicon_svg(colour, name):
+    """A square SVG icon: `name`'s initials, in white or black (whichever reads better), on `colour`."""
+    letters = escape(initials(name))
+    font_size = 36 if len(letters) == 1 else 28
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+        f'<rect width="64" height="64" rx="12" fill="{to_hex(parse_hex(colour))}"/>'
+        f'<text x="32" y="32" dy="0.35em" text-anchor="middle" font-family="Arial, Helvetica, sans-serif" '
+        f'font-weight="700" font-size="{font_size}" fill="{text_colour_on(colour)}">{letters}</text>'
+        "</svg>"
+    )
+
+
+def favicon_version(svg):
+    """A short fingerprint of an icon, for its URL: a new colour or name is a new URL, so caches can keep each."""
+    return hashlib.sha256(svg.encode()).hexdigest()[:12]

@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 PLATFORM_PATH_PREFIXES = ("/admin/", "/static/", "/media/", "/documents/")
 # Load balancers probe by IP address; the answer names no clinic, so any host may ask.
 ANY_HOST_PATHS = ("/healthz/",)
+# Answered for the clinic on its hostname and with the platform's neutral answer on any other host.
+NEUTRAL_PATHS = ("/favicon.svg",)
 
 
 def clinic_site_for_host(hostname, port):
@@ -48,6 +50,8 @@ class ClinicHostMiddleware:
         # Cache the answer where Wagtail looks for it, so nothing later falls back to the default site.
         request._wagtail_site = site
         if site is not None:
+            return self.get_response(request)
+        if request.path in NEUTRAL_PATHS:
             return self.get_response(request)
         if hostname in settings.PLATFORM_HOSTS and request.path.startswith(PLATFORM_PATH_PREFIXES):
             return self.get_response(request)

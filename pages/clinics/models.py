@@ -1,5 +1,6 @@
 """A clinic's settings: contact details, branding and moderation options, one row per Site."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -138,7 +139,8 @@ class ClinicSettings(ClinicReferencesMixin, BaseSiteSetting):
                 FieldPanel("display_name"),
                 FieldPanel("short_description"),
                 FieldPanel("logo"),
-                FieldPanel("brand_colour"),
+                # The browser's colour picker; the field's validator still refuses anything but #rrggbb on the server.
+                FieldPanel("brand_colour", widget=forms.TextInput(attrs={"type": "color"})),
             ],
             heading="Name and branding",
         ),

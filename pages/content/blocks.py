@@ -65,6 +65,8 @@ class FAQBlock(blocks.StructBlock):
     answer = blocks.RichTextBlock(features=PARAGRAPH_FEATURES)
 
     class Meta:
+        # Without it the editor's block menu says "Faq", from the block's name in ContentStreamBlock.
+        label = "Question and answer"
         icon = "help"
         template = "pages/blocks/faq_block.html"
 

@@ -6,6 +6,8 @@ from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
+from pages.public import favicon
+
 register = template.Library()
 
 
@@ -17,6 +19,12 @@ def clinic_menu(context):
     if site is None:
         return []
     return list(site.root_page.get_children().live().public().in_menu().only("id", "title", "url_path", "depth"))
+
+
+@register.simple_tag
+def favicon_href(clinic=None):
+    """The favicon URL, with its fingerprint, of `clinic` (loaded settings: no query), or the platform's."""
+    return favicon.favicon_href(clinic)
 
 
 @register.filter
