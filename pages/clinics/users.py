@@ -1,14 +1,16 @@
-"""The Users list for network admins: a "Clinics and roles" column and filters by clinic and by role."""
+"""Users for network admins: the list's "Clinics and roles" column and filters by clinic and by role; the create
+and edit forms' roles, one row per clinic (user_forms.py), given by the signed-in user's rights."""
 
 import django_filters
 from django.contrib.auth.models import Group
 from django.utils.functional import cached_property
 from wagtail.admin.ui.tables import Column
 from wagtail.models import Site
-from wagtail.users.views.users import IndexView, UserFilterSet, UserViewSet
+from wagtail.users.views.users import CreateView, EditView, IndexView, UserFilterSet, UserViewSet
 
 from pages.clinics.roles import ROLES
 from pages.clinics.staff import clinic_roles
+from pages.clinics.user_forms import ClinicUserCreationForm, ClinicUserEditForm
 
 
 def describe_clinic_roles(groups, roles):
@@ -68,6 +70,26 @@ class ClinicUserIndexView(IndexView):
         return columns
 
 
+class GrantedByMixin:
+    """The form learns who is signed in: what they may grant is checked there, on the server."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "granted_by": self.request.user}
+
+
+class ClinicUserCreateView(GrantedByMixin, CreateView):
+    pass
+
+
+class ClinicUserEditView(GrantedByMixin, EditView):
+    pass
+
+
 class ClinicUserViewSet(UserViewSet):
     filterset_class = ClinicUserFilterSet
     index_view_class = ClinicUserIndexView
+    add_view_class = ClinicUserCreateView
+    edit_view_class = ClinicUserEditView
+
+    def get_form_class(self, for_update=False):
+        return ClinicUserEditForm if for_update else ClinicUserCreationForm
