@@ -34,15 +34,26 @@ class ClinicRolesWidget(forms.CheckboxSelectMultiple):
     template_name = "pages/admin/clinics/roles_widget.html"
 
 
-def grantable_groups(user, roles):
-    """The groups `user` may give or take away: every group for a network admin; else the roles (`roles`, from
-    `clinic_roles()`) of the clinics where the user holds any role."""
-    if user is not None and user.is_active and user.is_superuser:
-        return Group.objects.order_by("name")
+def is_network_admin(user):
+    return user is not None and user.is_active and user.is_superuser
+
+
+def own_clinic_roles(user, roles):
+    """The part of `roles` ({group id: ClinicRole}, from `clinic_roles()`) that `user` may see and manage: all of it
+    for a network admin, else the roles of the clinics where the user holds any role themselves."""
+    if is_network_admin(user):
+        return roles
     if user is None or not user.is_active:
-        return Group.objects.none()
+        return {}
     own_sites = set(ClinicScope.of(user).sites().values_list("pk", flat=True))
-    return Group.objects.filter(pk__in=[pk for pk, entry in roles.items() if entry.site.pk in own_sites])
+    return {pk: entry for pk, entry in roles.items() if entry.site.pk in own_sites}
+
+
+def grantable_groups(user, roles):
+    """The groups `user` may give or take away: every group for a network admin, else their own clinics' roles."""
+    if is_network_admin(user):
+        return Group.objects.order_by("name")
+    return Group.objects.filter(pk__in=list(own_clinic_roles(user, roles)))
 
 
 def role_choices(groups, roles):
@@ -89,7 +100,7 @@ class ClinicRolesFormMixin:
         if self.instance.pk:
             self.initial["groups"] = [group.pk for group in self.instance.groups.all()]
         # Making someone a network admin is granting every clinic: only network admins may.
-        if not (granted_by is not None and granted_by.is_superuser):
+        if not is_network_admin(granted_by):
             self.fields.pop("is_superuser", None)
 
     def clean_groups(self):

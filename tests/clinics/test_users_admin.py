@@ -179,3 +179,17 @@ def test_user_manager_creates_a_user_with_own_clinics_role_only(client, clinic_a
     data["groups"] = [clinic_a.groups["moderators"].pk]
     assert client.post(reverse("wagtailusers_users:add"), data).status_code == 302
     assert set(User.objects.get(username="newbie").groups.all()) == {clinic_a.groups["moderators"]}
+
+
+def test_user_manager_reaches_only_own_clinics_staff(client, clinic_a, clinic_b):
+    ours = UserFactory(username="alpha-staff", groups=[clinic_a.groups["editors"], clinic_b.groups["moderators"]])
+    theirs = UserFactory(username="zebra-staff", groups=[clinic_b.groups["editors"]])
+    client.force_login(_user_manager(clinic_a))
+
+    html = client.get(URL).content.decode()
+    assert "alpha-staff" in html and "zebra-staff" not in html
+    # The column and the filters name only the manager's clinics.
+    assert "Spinal Diagnostics" not in html
+    for view in ("edit", "delete", "history"):
+        assert client.get(reverse(f"wagtailusers_users:{view}", args=[theirs.pk])).status_code == 404, view
+    assert client.get(reverse("wagtailusers_users:edit", args=[ours.pk])).status_code == 200
