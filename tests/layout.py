@@ -54,6 +54,7 @@ LAYERS = (
     ("pages/clinics/scope.py", 3),
     ("pages/clinics/hosts.py", 3),
     ("pages/clinics/staff.py", 3),
+    ("pages/clinics/user_forms.py", 3),
     ("pages/clinics/context_processors.py", 3),
     ("pages/content/blocks.py", 3),
     ("pages/content/mixins.py", 3),

@@ -1,20 +1,28 @@
-"""Clinics' admin registrations: the admin's own stylesheet (clinic_site/static/css/admin.css), the Clinicians,
-the network admins' Clinics overview and their dashboard's count of undelivered notifications."""
+"""Clinics' admin registrations: the admin's own stylesheet (clinic_site/static/css/admin.css), the Clinicians
+(with their photo chooser), the network admins' Clinics overview and their dashboard's count of undelivered
+notifications."""
 
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.images.views.chooser import viewset as image_chooser_viewset
 from wagtail.permission_policies.sites import SitePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from pages.clinics.admin.notification_failures import NotificationFailuresPanel
+from pages.clinics.admin.photos import CLINIC_PARAMETER, one_clinics_images
 from pages.clinics.admin.viewset import clinician_viewset
 from pages.clinics.clinicians import Clinician
 from pages.clinics.overview import URL_NAME, ClinicsMenuItem, clinics_overview
 
 # Per-clinic permissions (GroupSitePermission rows, as for clinic settings), registered before the viewset asks.
 register_permission_policy(Clinician, SitePermissionPolicy(Clinician))
+
+# A clinician's photo chooser lists one clinic's images; its searches and pages keep the clinic. Set before Wagtail
+# builds the chooser's URLs (when the admin URLconf is first loaded, after every hooks module).
+hooks.register("construct_image_chooser_queryset", one_clinics_images)
+image_chooser_viewset.preserve_url_parameters = [*image_chooser_viewset.preserve_url_parameters, CLINIC_PARAMETER]
 
 
 @hooks.register("insert_global_admin_css")

@@ -46,7 +46,8 @@ def post_payload(world, pattern):
             "comments": inline_formset([]),
             "body_location": "Hijacked",
             "procedure_type": "PercutaneousProcedure",
-            "reviewer": "",
+            # Clinic B's clinician as a page's medical reviewer (clinic A's pages must refuse it).
+            "reviewer": b.clinician.pk,
             "last_reviewed": "2026-03-15",
             "next_review_due": "",
             "accept_messages": "on",
@@ -87,6 +88,11 @@ def post_payload(world, pattern):
             "parent": b.collection.pk,
             "tags": "",
             "name": HIJACK,
+            # Clinicians: clinic B's image as the photo, clinic B's reviewer as the staff account.
+            "photo": b.image.pk,
+            "photo_alt": HIJACK,
+            "user": b.users["medical reviewers"].pk,
+            "sort_order": "0",
             # Clinic settings.
             "display_name": HIJACK,
             "short_description": HIJACK,

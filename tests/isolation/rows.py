@@ -32,7 +32,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from pages.models import ClinicSettings, ContactFormField, PatientMessage
+from pages.models import Clinician, ClinicSettings, ContactFormField, PatientMessage
+from pages.review.queries import clinical_page_models
 from tests.isolation.world import HIJACK
 
 Image = get_image_model()
@@ -42,6 +43,34 @@ User = get_user_model()
 
 def _rows(queryset, *fields):
     return sorted(tuple(str(value) for value in row) for row in queryset.values_list(*fields))
+
+
+def _clinician_references(clinic, tree_ids, image_ids, user_ids):
+    """Rows outside `clinic` that point at its clinicians, images or staff: another clinic's clinician with its photo
+    or staff account, another clinic's page (or a revision of one) naming its clinician as medical reviewer."""
+    clinician_ids = list(Clinician.objects.filter(site=clinic.site).values_list("pk", flat=True))
+    reviewed = sorted(
+        (model.__name__, str(pk), str(reviewer_id))
+        for model in clinical_page_models()
+        for pk, reviewer_id in model.objects.filter(reviewer_id__in=clinician_ids)
+        .exclude(pk__in=tree_ids)
+        .values_list("pk", "reviewer_id")
+    )
+    page_ct = ContentType.objects.get_for_model(Page)
+    revisions = Revision.objects.filter(base_content_type=page_ct, content__reviewer__in=clinician_ids).exclude(
+        object_id__in=[str(pk) for pk in tree_ids]
+    )
+    return {
+        "clinicians elsewhere with the clinic's photo or staff": _rows(
+            Clinician.objects.exclude(site=clinic.site).filter(Q(photo_id__in=image_ids) | Q(user_id__in=user_ids)),
+            "pk",
+            "site_id",
+            "photo_id",
+            "user_id",
+        ),
+        "pages elsewhere reviewed by the clinic's clinicians": reviewed,
+        "revisions elsewhere naming the clinic's clinicians": _rows(revisions, "pk", "object_id"),
+    }
 
 
 def clinic_snapshot(clinic):
@@ -174,6 +203,10 @@ def clinic_snapshot(clinic):
             "password",
         ),
         "user groups": _rows(User.groups.through.objects.filter(group_id__in=group_ids), "user_id", "group_id"),
+        "clinicians": _rows(
+            Clinician.objects.filter(site=clinic.site), *[f.attname for f in Clinician._meta.concrete_fields]
+        ),
+        **_clinician_references(clinic, tree_ids, image_ids, user_ids),
     }
 
 
@@ -193,6 +226,7 @@ def payload_traces():
         "workflows": _rows(Workflow.objects.filter(name__icontains=HIJACK), "pk"),
         "sites": _rows(Site.objects.filter(hostname__startswith="hijacked"), "pk"),
         "redirects": _rows(Redirect.objects.filter(old_path__startswith="/hijacked"), "pk"),
+        "clinicians": _rows(Clinician.objects.filter(name__icontains=HIJACK), "pk", "site_id"),
     }
 
 

@@ -1,17 +1,17 @@
 """The clinician form: its clinic is one of the user's, its staff account one of that clinic's staff.
 
 A user with one clinic never chooses it (it is set here, on the server); a clinician's clinic is fixed once created,
-since pages of that clinic name them as reviewer. The photo follows the reference rule (the clinic's own images).
+since pages of that clinic name them as reviewer. The photo is chosen in Wagtail's image chooser, opened on the
+clinic's images (admin/photos.py), and follows the reference rule (the clinic's own images).
 """
 
 from django import forms
-from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from pages.clinics.admin.photos import ClinicImageChooser
 from pages.clinics.clinicians import Clinician, clinic_staff
-from pages.clinics.references import ClinicBounds, ClinicReferencesFormMixin
+from pages.clinics.references import ClinicReferencesFormMixin
 from pages.clinics.scope import clinic_name
 
 DUPLICATE_NAME = "This clinic already has a clinician of that name."
@@ -49,12 +49,11 @@ class ClinicianForm(ClinicReferencesFormMixin, WagtailAdminModelForm):
                     help_text="The clinic whose team this clinician belongs to. It cannot be changed later.",
                 )
         if "photo" in self.fields:
-            # Only the images of the clinics this form may save into (the reference rule checks the value too).
-            paths = [ClinicBounds.of_site(site_id).collection_path for site_id in site_ids]
-            owned = Q(pk__in=[])
-            for path in filter(None, paths):
-                owned |= Q(collection__path__startswith=path)
-            self.fields["photo"].queryset = get_image_model().objects.filter(owned).order_by("title")
+            # The chooser opens on the clinician's clinic's images. Any image id is accepted here so that another
+            # clinic's is refused by the reference rule, with the clinic's message, rather than as "not a choice".
+            one_clinic = site_ids[0] if len(site_ids) == 1 else None
+            linked = self["site"].auto_id if one_clinic is None and "site" in self.fields else None
+            self.fields["photo"].widget = ClinicImageChooser(site_id=one_clinic, site_field_id=linked)
         if "user" in self.fields:
             field = self.fields["user"]
             self.fields["user"] = StaffChoiceField(
