@@ -43,6 +43,8 @@ from tests.isolation.form_values import (
 from tests.isolation.responses import marker_hits, response_text
 from tests.isolation.world import ROLES
 
+pytestmark = pytest.mark.sweep
+
 FORMS = clinic_models()
 SLOTS = {model: reference_slots(model) for model in FORMS}
 NETWORK_ADMIN = "network admin"

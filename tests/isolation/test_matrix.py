@@ -35,6 +35,8 @@ from tests.isolation.responses import marker_hits, response_text
 from tests.isolation.rows import clinic_snapshot, payload_traces, snapshot_diff
 from tests.isolation.world import A_PREFIX, B_PREFIX, ROLES, SEARCH_TERM, build_world
 
+pytestmark = pytest.mark.sweep
+
 # Admin areas (first path segment under /admin/), read from the resolver when the tests are collected.
 SURFACES = sorted({pattern.surface for pattern in admin_patterns() if pattern.label not in EXCLUDED})
 CRAWL_LIMIT = 300

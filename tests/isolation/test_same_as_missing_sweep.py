@@ -16,6 +16,8 @@ from tests.isolation.payloads import post_payload
 from tests.isolation.test_same_as_missing import MISSING, answer, comparable
 from tests.isolation.world import ROLES, build_world
 
+pytestmark = pytest.mark.sweep
+
 # --- Every admin URL the matrix builds with clinic B's pages, images and documents ------------------------------
 
 
