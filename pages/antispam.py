@@ -258,6 +258,9 @@ class SpamProtectedFormMixin:
 
     # Names with a hyphen: Wagtail's form builder makes snake_case names, so an editor's field cannot clash.
     honeypot_field_name = "hp-website"
+    # False: a form sent too fast is still valid here and `spam_problem` says TOO_FAST; the caller refuses it after
+    # its own questions to the patient (the patient messages' health-details question), so those come first.
+    too_fast_is_an_error = True
     time_token_field_name = "form-token"  # noqa: S105 - a field name, not a credential
 
     def __init__(self, *args, spam_purpose="form", spam_policy=None, **kwargs):
@@ -311,13 +314,24 @@ class SpamProtectedFormMixin:
             max_age=self.spam_policy.max_age,
         )
         self.spam_problem = honeypot_problem(cleaned_data.get(self.honeypot_field_name)) or token_problem
-        if self.spam_problem:
+        # What the patient has to correct is said first. The token keeps its time, so the corrected form is judged
+        # by how long the patient took in all: a person passes, a program that posts again at once does not.
+        if self.spam_problem == TOO_FAST and (self._errors or not self.too_fast_is_an_error):
+            pass
+        elif self.spam_problem:
             self.add_error(None, ValidationError(MESSAGES[self.spam_problem], code=self.spam_problem))
         if token_problem in TOKEN_RENEWING_PROBLEMS:
             self._renew_time_token()
         for name in self.antispam_field_names:
             cleaned_data.pop(name, None)
         return cleaned_data
+
+    def refuse_too_fast(self):
+        """With `too_fast_is_an_error` False: say the form was sent too fast; True when it was (and is now invalid)."""
+        if self.spam_problem != TOO_FAST:
+            return False
+        self.add_error(None, ValidationError(MESSAGES[TOO_FAST], code=TOO_FAST))
+        return True
 
     def _renew_time_token(self):
         # The re-rendered form shows self.data; give it a token the next attempt can pass with.

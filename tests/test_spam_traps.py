@@ -67,6 +67,8 @@ class ContactForm(SpamTrappedForm):
     refused_status = 200  # Wagtail's form pages answer 200 with the form again, whatever was wrong
     stored = FormSubmission
 
+    email_field = "your_email"
+
     def send(self, **overrides):
         return contact.submit(self.client, self.page, contact.form_data(self.page, **overrides))
 
@@ -98,6 +100,7 @@ class MessageForm(SpamTrappedForm):
     stored = PatientMessage
     flags = {antispam.HONEYPOT: rules.FLAG_HONEYPOT}
     time_trap_setting = "PATIENT_MESSAGE_TIME_TRAP_SECONDS"
+    email_field = "email"
 
     def send(self, **overrides):
         return messages.send(self.client, self.page, messages.message_data(self.page, **overrides))
@@ -182,6 +185,24 @@ def test_a_patient_who_sends_too_fast_keeps_the_message_and_sends_it_by_pressing
     if form.stored is PatientMessage:
         assert PatientMessage.objects.get().status == Status.PENDING
     assert len(mail.outbox) == 1
+
+
+def test_a_mistake_is_said_before_the_time_trap_and_the_corrected_form_goes_through(form, settings):
+    setattr(settings, form.time_trap_setting, 2)
+    token = form.token(seconds_ago=0)
+
+    response = form.post(**{"form-token": token, form.email_field: "jane.example.org"})
+
+    # The patient corrects the email first; nothing says "too fast" yet, and the form keeps its token and its time.
+    assert "Please enter your email in the right format" in response.content.decode()
+    assert REASONS[antispam.TOO_FAST] not in response.content.decode()
+    assert contact.rendered_token(response) == token
+    assert not form.stored.objects.exists()
+
+    time.sleep(2.1)  # a person's pace in all, counted from when the form was first shown
+    form.post(**{"form-token": token})
+
+    assert form.stored.objects.count() == 1
 
 
 def test_a_program_that_posts_again_at_once_is_refused_again_and_never_queued(form):

@@ -61,6 +61,9 @@ class PatientMessageForm(antispam.SpamProtectedFormMixin, forms.Form):
     Build it with `for_page(page, data)`. Lengths are the model's, so nothing valid here fails when saved.
     """
 
+    # Sent too fast is said after the health-details question (submission.time_trap), not by the form itself.
+    too_fast_is_an_error = False
+
     name = forms.CharField(
         label="Name",
         max_length=MAX_NAME_LENGTH,

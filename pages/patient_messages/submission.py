@@ -112,7 +112,7 @@ def receive(page, request):
     # (and takes the same flood slots for a duplicate as for a new message), so a duplicate is refused or thanked
     # exactly when a new message would be.
     # The form's lock comes before the flood limit: a double click or a resend of one form is never "too soon".
-    for step in (already_sent, health_question, claim_form, flood_limit, duplicate):
+    for step in (already_sent, health_question, time_trap, claim_form, flood_limit, duplicate):
         outcome = step(submission)
         if outcome is not None:
             release_form(submission)
@@ -137,6 +137,15 @@ def health_question(submission):
     health_info = rules.health_info_found(submission.body)
     if health_info and submission.request.POST.get("send_anyway") != "1":
         return Outcome(Result.HEALTH_QUESTION, form=submission.form, health_info=tuple(health_info))
+    return None
+
+
+def time_trap(submission):
+    """Sent sooner than a person fills the form in: nothing is stored and the form comes back with the text, asking
+    to press Send again. The token keeps its time, so a person's second press passes; a program posting again at
+    once is refused every time. Asked after the health-details question, which a person answers first anyway."""
+    if submission.form.refuse_too_fast():
+        return Outcome(Result.INVALID, form=submission.form)
     return None
 
 

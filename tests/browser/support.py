@@ -57,6 +57,7 @@ VIEWPORTS = {
 
 # The demo staff accounts' public password (README, pages/demo.py); the usernames are "<clinic>-<role>".
 STAFF_PASSWORD = "clinic-staff-demo"  # noqa: S105
+NETWORK_ADMIN = ("admin", "clinic-admin-demo")  # the demo's superuser (pages/demo/build.py)
 
 
 @dataclass(frozen=True)
@@ -311,10 +312,10 @@ def stored_messages(server, email):
 # --- The admin -----------------------------------------------------------------------------------------------------
 
 
-def log_in(page, server, username):
+def log_in(page, server, username, password=STAFF_PASSWORD):
     page.goto(server.admin_url("login/"))
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     # Signed in: the dashboard, and no login form any more.
     expect(page).to_have_url(server.admin_url())

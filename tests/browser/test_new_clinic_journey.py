@@ -1,14 +1,15 @@
 """Journey 9: a clinic added while the server runs works at once; its staff build its site and name its reviewer.
 
 A network admin runs `create_clinic --starter` against the running demo server (no restart): the clinic's site,
-admin and sitemap work. Its medical reviewer adds a clinician, publishes an About page and a team page, and chooses
-that clinician as a procedure page's medical reviewer; the page's JSON-LD names the clinician.
+admin and sitemap work. The network admin adds its medical reviewer under Users (a tick in the clinic's own row of
+roles); the reviewer adds a clinician, publishes an About page and a team page, and chooses that clinician as a
+procedure page's medical reviewer; the page's JSON-LD names the clinician.
 """
 
 import json
 import re
 
-from tests.browser.support import STAFF_PASSWORD, Clinic, expect, log_in, unique_word
+from tests.browser.support import NETWORK_ADMIN, STAFF_PASSWORD, Clinic, expect, log_in, unique_word
 
 
 def create_clinic(server, name, hostname):
@@ -29,16 +30,19 @@ def create_clinic(server, name, hostname):
     ).stdout
 
 
-def add_staff(server, name, username, role):
-    """The clinic's staff account (what a network admin does under Users): one group of the new clinic."""
-    server.query(
-        "from django.contrib.auth.models import Group\n"
-        "from django.contrib.auth import get_user_model\n"
-        f"user, _ = get_user_model().objects.get_or_create(username={username!r})\n"
-        f"user.set_password({STAFF_PASSWORD!r}); user.save()\n"
-        f"user.groups.set([Group.objects.get(name={name + ' ' + role!r})])\n"
-        "result = user.pk"
-    )
+def add_staff(page, server, name, username, role):
+    """A network admin adds the clinic's staff account under Users, ticking the role in the clinic's own row."""
+    page.goto(server.admin_url("users/new/"))
+    page.locator("#id_username").fill(username)
+    page.locator("#id_email").fill(f"{username}@lakeside.example")
+    page.locator("#id_first_name").fill("Nadia")
+    page.locator("#id_last_name").fill("Reviewer")
+    page.locator("#id_password1").fill(STAFF_PASSWORD)
+    page.locator("#id_password2").fill(STAFF_PASSWORD)
+    page.locator("#tab-label-roles").click()  # Wagtail's user form: "Account", then "Roles"
+    page.get_by_role("group", name=name, exact=True).get_by_label(role, exact=True).check()
+    page.get_by_role("button", name=re.compile(r"^(Add user|Create|Save)")).first.click()
+    expect(page.get_by_text(re.compile(r"User '.+' created"))).to_be_visible()
 
 
 def add_draft_procedure(server, hostname, title, slug):
@@ -73,7 +77,10 @@ def test_a_clinic_created_while_the_server_runs_gets_its_site_team_and_reviewer(
     assert output.count("added as a draft") == 4
     clinic = Clinic(name, hostname, "(217) 555-0150")
     prefix = name.lower().replace(" ", "-")
-    add_staff(server, name, f"{prefix}-reviewer", "medical reviewers")
+    admin = open_window("network-admin")
+    log_in(admin, server, *NETWORK_ADMIN)
+    add_staff(admin, server, name, f"{prefix}-reviewer", "medical reviewer")
+    screenshots(admin, "staff-added")
 
     # Patients: the new site answers at once, and its sitemap names its real address.
     patient = open_window("patient")

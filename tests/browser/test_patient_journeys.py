@@ -60,7 +60,9 @@ def test_patient_corrects_an_email_and_sends_a_message(open_window, server, scre
 
     summary = section.get_by_role("alert")
     expect(summary).to_contain_text("Your message was not sent")
-    expect(summary.get_by_role("link", name="Email: Enter a valid email address.")).to_be_visible()
+    expect(
+        summary.get_by_role("link", name="Please enter your email in the right format, like name@example.com")
+    ).to_be_visible()
     expect(section.get_by_role("textbox", name="Name", exact=True)).to_have_value(patient.name)
     expect(section.get_by_role("textbox", name="Email", exact=True)).to_have_value("ada.example.org")
     expect(section.get_by_role("textbox", name="Message", exact=True)).to_have_value(text)

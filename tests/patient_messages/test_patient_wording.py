@@ -2,13 +2,15 @@
 confirmation's words."""
 
 import re
+import time
 
 import pytest
 
 from pages.clinics.models import ClinicSettings
 from pages.content.general import GeneralPage
 from pages.models import PatientMessage
-from tests.patient_messages.support import PHONE_TEXT, host_of, message_data, send, view
+from pages.patient_messages.models import Status
+from tests.patient_messages.support import PHONE_TEXT, host_of, message_data, send, token_for, view
 
 PRIVACY_LINK = '<p class="form-privacy"><a href="/privacy/">How we use your details</a></p>'
 
@@ -88,3 +90,21 @@ def test_without_a_live_contact_page_the_warning_offers_none(client, procedure_a
     contact_page.unpublish()
 
     assert "our private contact form" not in warning_of(client, procedure_a)
+
+
+def test_the_health_details_question_comes_before_the_time_trap(client, procedure_a, settings):
+    """A person who writes a phone number is asked about it first; sending it anyway a moment later stores it."""
+    settings.PATIENT_MESSAGE_TIME_TRAP_SECONDS = 2
+    token = token_for(procedure_a, seconds_ago=0)
+    data = message_data(procedure_a, message=PHONE_TEXT, **{"form-token": token})
+
+    asked = send(client, procedure_a, data)
+
+    assert "Check your message before you send it" in asked.content.decode()
+    assert "quicker than a person usually fills in this form" not in asked.content.decode()
+    assert not PatientMessage.objects.exists()
+
+    time.sleep(2.1)
+    send(client, procedure_a, {**data, "send_anyway": "1"})
+
+    assert PatientMessage.objects.get().status == Status.PENDING
