@@ -10,6 +10,9 @@ DEBUG = True
 SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-dev-only-key-never-use-in-production"
 PLATFORM_HOSTS = PLATFORM_HOSTS or ["localhost", "127.0.0.1"]
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The folder the file-based backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes emails
+# into, one file per connection: the browser tests read what the server sent there.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH")
 ALLOW_DEMO_DATA = True
 # Links in staff emails point at the port the development server listens on: `make run PORT=8001` passes PORT.
 # An explicit WAGTAILADMIN_BASE_URL still wins.

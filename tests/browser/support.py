@@ -4,6 +4,8 @@ The server is the one `make run` starts (dev settings, `seed_demo`, `runserver`)
 file and media folder, so the tests see the product as a developer does and change nothing of theirs.
 """
 
+import email
+import email.policy
 import json
 import os
 import secrets
@@ -128,8 +130,9 @@ class DemoServer:
             "MEDIA_ROOT": str(self.workdir / "media"),
             "ANTISPAM_TRUSTED_PROXIES": "1",
             "WAGTAILADMIN_BASE_URL": f"http://localhost:{self.port}",
-            # Staff notification emails are printed into the server's log.
-            "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+            # Every email the server sends is written into a file of its own folder, for `sent_emails`.
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.workdir / "emails"),
             "PYTHONUNBUFFERED": "1",
         }
 
@@ -195,6 +198,18 @@ class DemoServer:
         except subprocess.CalledProcessError as error:
             raise AssertionError(f"The query failed:\n{script}\n{error.stderr}") from None
         return json.loads(output.strip().splitlines()[-1])
+
+    def sent_emails(self):
+        """Every email the server has sent so far, oldest first, as `email.message.EmailMessage`s."""
+        folder = Path(self.env["EMAIL_FILE_PATH"])
+        files = sorted(folder.glob("*.log"), key=lambda path: (path.stat().st_mtime_ns, path.name))
+        # Django's file backend writes each message followed by a line of 79 dashes.
+        return [
+            email.message_from_bytes(raw.strip(b"\n"), policy=email.policy.default)
+            for path in files
+            for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n")
+            if raw.strip()
+        ]
 
 
 # --- Windows, people and screenshots -------------------------------------------------------------------------------
