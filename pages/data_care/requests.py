@@ -98,6 +98,10 @@ def _message_record(message, clinics):
         # The patient's request to be emailed when the clinic replies: still waiting, and when it was sent.
         "reply_notice_requested": message.reply_notice,
         "reply_notice_sent": _iso(message.reply_notice_sent_at),
+        # The clinic's follow-up of an urgent message is about the patient too: a copy of their data includes it.
+        "follow_up": message.followup_state or None,
+        "follow_up_note": message.followup_note,
+        "follow_up_recorded": _iso(message.followup_at),
     }
 
 

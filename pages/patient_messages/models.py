@@ -141,7 +141,10 @@ class PatientMessage(models.Model):
         "internal note",
         max_length=MAX_REPLY_LENGTH,
         blank=True,
-        help_text="For the clinic only, never shown to the patient, e.g. 'Called at 14:10, seen today at 16:00'.",
+        help_text=(
+            "For the clinic only, never shown on the site, e.g. 'Called at 14:10, seen today at 16:00'. A copy of "
+            "the patient's data, if they ask for one, includes it."
+        ),
     )
     followup_at = models.DateTimeField("follow-up recorded", null=True, blank=True)
     followup_by = staff_member("follow-up recorded by")

@@ -11,10 +11,12 @@ import stat
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from wagtail.contrib.forms.models import FormSubmission
 
 from pages.data_care import audit
 from pages.models import PatientMessage
+from pages.patient_messages.models import FollowUp
 from tests.data_care.support import (
     JANE,
     JANE_QUESTION_A,
@@ -59,6 +61,9 @@ def test_export_writes_every_message_and_submission_of_the_address_as_json(held,
         "replied": held["approved_a"].replied_at.isoformat(),
         "reply_notice_requested": False,
         "reply_notice_sent": None,
+        "follow_up": None,
+        "follow_up_note": "",
+        "follow_up_recorded": None,
     }
     assert messages["Is the parking free on Saturdays?"]["clinic"] == "Spinal Diagnostics"
     assert messages["Is the parking free on Saturdays?"]["status"] == "pending"
@@ -228,3 +233,19 @@ def test_export_says_whether_the_patient_asked_to_be_emailed_about_a_reply_and_w
         sent_at.isoformat(),
     )
     assert by_text["Is the parking free on Saturdays?"]["reply_notice_requested"] is True
+
+
+def test_export_includes_the_clinics_follow_up_of_an_urgent_message(held, tmp_path):
+    recorded = timezone.now()
+    PatientMessage.objects.filter(pk=held["approved_a"].pk).update(
+        followup_state=FollowUp.CONTACTED, followup_note="Called at 14:10, seen today.", followup_at=recorded
+    )
+
+    data = json.loads(export(tmp_path).read_text(encoding="utf-8"))
+
+    message = {message["text"]: message for message in data["messages"]}[JANE[2]]
+    assert (message["follow_up"], message["follow_up_note"], message["follow_up_recorded"]) == (
+        "contacted",
+        "Called at 14:10, seen today.",
+        recorded.isoformat(),
+    )
