@@ -65,6 +65,7 @@ LAYERS = (
     ("pages/patient_messages/forms.py", 3),
     ("pages/patient_messages/flood.py", 3),
     ("pages/patient_messages/submission.py", 3),
+    ("pages/patient_messages/signals.py", 3),
     ("pages/patient_messages/moderation.py", 3),
     ("pages/patient_messages/audit.py", 3),
     ("pages/patient_messages/notifications.py", 3),

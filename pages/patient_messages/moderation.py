@@ -16,6 +16,7 @@ from wagtail.models import ModelLogEntry
 
 from pages.patient_messages import audit
 from pages.patient_messages.models import PatientMessage, Status
+from pages.patient_messages.signals import announce_public_change
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ def moderate(messages_qs, action, user, *, bulk=False):
             # Approving a message that already has a reply publishes the reply too.
             announce_reply_when_committed(message)
             changed.append(message)
+        announce_public_change(message.page_id for message in changed)
     return changed
 
 
@@ -142,6 +144,7 @@ def edit_message(message_qs, pk, user, *, body=None, reply=None):
             announce_reply_when_committed(message)
         if update_fields:
             message.save(update_fields=update_fields)
+            announce_public_change([message.page_id])
     return message
 
 
@@ -210,6 +213,7 @@ def erase(messages, now):
             default=F("status"),
         ),
     )
+    announce_public_change(message.page_id for message in messages)
 
 
 def expired(site, cutoff):
