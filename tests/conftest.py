@@ -93,9 +93,14 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache_and_media(settings, tmp_path):
-    """Each test starts with an empty cache and writes uploads to its own folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _isolated_cache_and_media(request, settings, tmp_path):
+    """Each test starts with an empty cache and writes uploads to its own folder.
+
+    Tests of the isolation sweeps' module-scoped `world` (tests/isolation/conftest.py) keep the world's folder: its
+    files live as long as its rows.
+    """
+    if "world" not in request.fixturenames:
+        settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     yield
     cache.clear()

@@ -12,7 +12,6 @@ taken, so "nothing changed" in the matrix is a real result for clinicians too.
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from pages.clinics.references import NOT_AVAILABLE, ClinicReferencesMixin
@@ -21,31 +20,10 @@ from tests.isolation.checks import Checker
 from tests.isolation.form_values import edit_post
 from tests.isolation.patterns import admin_patterns
 from tests.isolation.payloads import post_payload
-from tests.isolation.world import HIJACK, build_world
+from tests.isolation.world import HIJACK
 
 # Who keeps a clinic's clinicians and edits its pages (roles.py): editors and medical reviewers.
 CLINICIAN_ROLES = ("editors", "medical reviewers")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Both clinics of the matrix, built once for the module and rolled back at its end (as in test_matrix.py)."""
-    media = tmp_path_factory.mktemp("isolation-media")
-    with (
-        override_settings(MEDIA_ROOT=str(media), SESSION_SAVE_EVERY_REQUEST=False),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        yield build_world()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_cache_and_media():
-    """Replaces conftest's fixture of the same name: the module's files live as long as its data (see `world`)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _payload(world, name):

@@ -22,7 +22,6 @@ says which. Problems are collected per role and admin area and reported together
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from tests.isolation.cases import CaseBuilder
@@ -33,7 +32,7 @@ from tests.isolation.patterns import EXCLUDED, admin_patterns
 from tests.isolation.payloads import post_payload
 from tests.isolation.responses import marker_hits, response_text
 from tests.isolation.rows import clinic_snapshot, payload_traces, snapshot_diff
-from tests.isolation.world import A_PREFIX, B_PREFIX, ROLES, SEARCH_TERM, build_world
+from tests.isolation.world import A_PREFIX, B_PREFIX, ROLES, SEARCH_TERM
 
 pytestmark = pytest.mark.sweep
 
@@ -70,23 +69,6 @@ class MatrixSummary:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Both clinics, built once for the module in a transaction that is rolled back at its end.
-
-    Each test runs in a savepoint inside it (pytest-django's `db`), and each request in a savepoint of its own, so
-    nothing one request does is seen by the next.
-    """
-    media = tmp_path_factory.mktemp("isolation-media")
-    # Sessions are saved only when they change: a request that writes nothing then writes no row at all, and the
-    # checker can skip comparing clinic B's rows (see tests/isolation/checks.py, database_writes).
-    quiet_sessions = override_settings(MEDIA_ROOT=str(media), SESSION_SAVE_EVERY_REQUEST=False)
-    with quiet_sessions, django_db_blocker.unblock(), transaction.atomic():
-        built = build_world()
-        yield built
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(scope="module")
 def matrix(request, world, django_db_blocker):
     """(cases, unfillable patterns, patterns covered), built once; registers the summary printed at the end."""
     with django_db_blocker.unblock():
@@ -97,14 +79,6 @@ def matrix(request, world, django_db_blocker):
     if not manager.has_plugin(MatrixSummary.name):
         manager.register(plugin, MatrixSummary.name)
     return cases, unfillable, builder.covered
-
-
-@pytest.fixture(autouse=True)
-def _isolated_cache_and_media():
-    """Replaces conftest's fixture of the same name: the module's files live as long as its data (see `world`)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _report(world, role, what, problems):

@@ -4,9 +4,6 @@ does (pages/isolation/ids.py); the focused cases are in test_same_as_missing.py.
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
-from django.db import transaction
-from django.test import override_settings
 from django.urls import get_resolver, reverse
 
 from pages.isolation import ids
@@ -14,7 +11,7 @@ from tests.isolation.cases import CaseBuilder
 from tests.isolation.patterns import _kind_of, admin_patterns, namespace_models
 from tests.isolation.payloads import post_payload
 from tests.isolation.test_same_as_missing import MISSING, answer, comparable
-from tests.isolation.world import ROLES, build_world
+from tests.isolation.world import ROLES
 
 pytestmark = pytest.mark.sweep
 
@@ -53,27 +50,6 @@ def test_every_admin_id_parameter_is_sealed_or_said_to_name_something_else():
             if id_like and param not in ids.PARAMETER_KINDS and param not in NOT_SEALED_HERE:
                 unknown.setdefault(param, pattern.label)
     assert not unknown, f"Admin URL parameters neither sealed nor explained (ids.py or NOT_SEALED_HERE): {unknown}"
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Both matrix clinics, built once for the module and rolled back at its end (as in test_matrix.py)."""
-    media = tmp_path_factory.mktemp("same-as-missing-media")
-    with (
-        override_settings(MEDIA_ROOT=str(media), SESSION_SAVE_EVERY_REQUEST=False),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        yield build_world()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_cache_and_media():
-    """Replaces conftest's fixture of the same name: the module's files live as long as its data (see `world`)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def twins(world):
