@@ -297,19 +297,27 @@ class ContactPage(PageReferencesMixin, AbstractEmailForm):
             return [clinic_settings.notification_email]
         return []
 
-    def submissions_admin_url(self):
-        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailforms:list_submissions", args=[self.pk])
+    def submissions_admin_url(self, submission_id=None):
+        """The admin page of one submission (when `submission_id` is given), else the form's list of submissions."""
+        if submission_id is None:
+            path = reverse("wagtailforms:list_submissions", args=[self.pk])
+        else:
+            path = reverse("contact_submission", args=[submission_id])
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
     def clinic_name(self, clinic_settings=None):
         clinic_settings = clinic_settings or self.clinic_settings()
         return clinic_settings.display_name if clinic_settings is not None else ""
 
-    def render_email(self, form=None, clinic_settings=None):
-        """The notification text. It ignores `form` on purpose: what the patient typed never goes by email."""
+    def render_email(self, form=None, clinic_settings=None, submission_id=None):
+        """The notification text. It ignores `form` on purpose: what the patient typed never goes by email.
+
+        It links to the submission itself when its id is known (the notification task), else to the form's list.
+        """
         clinic = self.clinic_name(clinic_settings) or "your clinic"
         return (
             f'A new submission has arrived on the page "{self.title}" for {clinic}.\n\n'
-            f"Log in to read it:\n{self.submissions_admin_url()}\n\n"
+            f"Log in to read it:\n{self.submissions_admin_url(submission_id)}\n\n"
             "To protect patients' privacy this email does not contain what was submitted. "
             "Please do not forward submissions by email.\n"
         )
@@ -318,16 +326,16 @@ class ContactPage(PageReferencesMixin, AbstractEmailForm):
         clinic = self.clinic_name(clinic_settings)
         return self.subject or (f"{DEFAULT_SUBJECT} ({clinic})" if clinic else DEFAULT_SUBJECT)
 
-    def send_submission_notification(self, connection=None):
-        """Send the content-free notification now (the notification task calls this, with its mail connection);
-        returns the number of emails sent."""
+    def send_submission_notification(self, connection=None, submission_id=None):
+        """Send the content-free notification now (the notification task calls this, with its mail connection and
+        the submission's id); returns the number of emails sent."""
         clinic_settings = self.clinic_settings()
         recipients = self.notification_recipients(clinic_settings)
         if not recipients:
             return 0
         return send_mail(
             self.notification_subject(clinic_settings),
-            self.render_email(clinic_settings=clinic_settings),
+            self.render_email(clinic_settings=clinic_settings, submission_id=submission_id),
             recipients,
             self.from_address or None,
             connection=connection,

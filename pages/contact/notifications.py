@@ -31,6 +31,11 @@ def notify_form_submission(submission_id, attempt=FIRST_ATTEMPT):
         return 0
     if not page.notification_recipients():
         return 0  # no address to tell: no mail connection to open (or to retry)
-    sent = deliver(notify_form_submission, submission_id, attempt, send_notification)
+    sent = deliver(
+        notify_form_submission,
+        submission_id,
+        attempt,
+        lambda connection: send_notification(connection, submission_id=submission_id),
+    )
     logger.info("Form submission %s on page %s: %s notification email(s) sent.", submission_id, page.pk, sent)
     return sent

@@ -76,6 +76,22 @@ class ContactSubmissionsListView(SubmissionsListView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("contact_state__changed_by")
 
+    # Exports end with the state columns, as the listing shows them; no name of who changed it (staff data that a
+    # shared spreadsheet does not need).
+    EXPORT_STATE_COLUMNS = {"contact_state": "State", "contact_state_changed": "State changed"}
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        self.list_export = [*self.list_export, *self.EXPORT_STATE_COLUMNS]
+        self.export_headings = {**self.export_headings, **self.EXPORT_STATE_COLUMNS}
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        state = handling.state_of(item)
+        row["contact_state"] = SubmissionState(handling.status_of(item)).label
+        row["contact_state_changed"] = handling.admin_date(state.changed_at) if state is not None else ""
+        return row
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.is_export:
