@@ -37,8 +37,8 @@ def test_clinic_moderator_exports_own_clinic_submissions_as_csv(client, clinic_a
 
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response_bytes(response).decode("utf-8-sig"))))
-    assert rows[0] == ["Submission date", "Your name", "Your email", "Message"]
-    assert rows[1][1:] == [NAME, EMAIL, MESSAGE]
+    assert rows[0][:4] == ["Submission date", "Your name", "Your email", "Message"]
+    assert rows[1][1:4] == [NAME, EMAIL, MESSAGE]
 
 
 def test_clinic_moderator_exports_own_clinic_submissions_as_xlsx(client, clinic_a, submission_a, contact_page):
@@ -49,8 +49,8 @@ def test_clinic_moderator_exports_own_clinic_submissions_as_xlsx(client, clinic_
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response_bytes(response))).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0] == ["Submission date", "Your name", "Your email", "Message"]
-    assert rows[1][1:] == [NAME, EMAIL, MESSAGE]
+    assert rows[0][:4] == ["Submission date", "Your name", "Your email", "Message"]
+    assert rows[1][1:4] == [NAME, EMAIL, MESSAGE]
 
 
 @pytest.mark.parametrize(
