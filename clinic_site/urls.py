@@ -37,3 +37,6 @@ if settings.DEBUG:
 
 # Wagtail serves every other path from the tree of the request's clinic; this must come last.
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A database that is away answers 503 with the patient's text kept (pages/public/unavailable.py), not a 500.
+handler500 = "pages.public.unavailable.server_error"

@@ -15,18 +15,28 @@ import datetime
 import logging
 import smtplib
 
+from django.conf import settings
 from django.core.mail import get_connection
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
+from wagtail.log_actions import log
 
 logger = logging.getLogger(__name__)
 
 # Seconds to wait after each failed attempt: 1 min, 5 min, 15 min, 1 h, 4 h; then give up (about 5 h 21 min after
-# the first attempt, with six attempts in all). Long enough for a mail server to be restarted or replaced.
+# the first attempt, with six attempts in all). Long enough for a mail server to be restarted or replaced. The
+# setting NOTIFICATION_RETRY_DELAYS replaces them (the reliability suite shortens the outage it waits through).
 RETRY_DELAYS = (60, 5 * 60, 15 * 60, 60 * 60, 4 * 60 * 60)
 FIRST_ATTEMPT = 1
+LOG_RESEND = "pages.notification.resend"
+LOG_ACTIONS = {LOG_RESEND: ("Re-send staff notification", "Re-sent after it gave up")}
+
+
+class Resent(Exception):  # noqa: N818 - recorded on a given-up row once a network admin re-sent it
+    """This notification gave up, and a network admin queued it again: no longer counted as given up."""
 
 
 class RetryScheduled(Exception):  # noqa: N818 - it is the outcome recorded on the attempt's row, not an error
@@ -35,6 +45,7 @@ class RetryScheduled(Exception):  # noqa: N818 - it is the outcome recorded on t
 
 # How the queue records an attempt that ended in RetryScheduled (DBTaskResult.exception_class_path).
 _RETRY_SCHEDULED_PATH = f"{RetryScheduled.__module__}.{RetryScheduled.__qualname__}"
+_RESENT_PATH = f"{Resent.__module__}.{Resent.__qualname__}"
 
 
 def is_transient(error):
@@ -50,10 +61,16 @@ def is_transient(error):
     return isinstance(error, OSError)
 
 
+def retry_delays():
+    """The delays in force: the setting NOTIFICATION_RETRY_DELAYS, else RETRY_DELAYS."""
+    return tuple(getattr(settings, "NOTIFICATION_RETRY_DELAYS", None) or RETRY_DELAYS)
+
+
 def retry_delay(attempt):
     """Seconds before attempt `attempt + 1`, or None when `attempt` was the last one."""
-    if FIRST_ATTEMPT <= attempt <= len(RETRY_DELAYS):
-        return RETRY_DELAYS[attempt - 1]
+    delays = retry_delays()
+    if FIRST_ATTEMPT <= attempt <= len(delays):
+        return delays[attempt - 1]
     return None
 
 
@@ -98,6 +115,10 @@ def _hang_up(connection):
         logger.warning("Closing the mail connection failed: %s", type(error).__name__)
 
 
+# A row that gave up: failed, and neither followed by a retry nor re-sent since.
+_GAVE_UP = Q(status=TaskResultStatus.FAILED) & ~Q(exception_class_path__in=[_RETRY_SCHEDULED_PATH, _RESENT_PATH])
+
+
 def failure_counts(tasks):
     """Notifications of `tasks` that gave up (rows still stored) and that wait for a retry: one query.
 
@@ -105,10 +126,7 @@ def failure_counts(tasks):
     tests) are never stored, so there they are 0.
     """
     return DBTaskResult.objects.filter(task_path__in=[task.module_path for task in tasks]).aggregate(
-        failed=Count(
-            "pk",
-            filter=Q(status=TaskResultStatus.FAILED) & ~Q(exception_class_path=_RETRY_SCHEDULED_PATH),
-        ),
+        failed=Count("pk", filter=_GAVE_UP),
         retrying=Count(
             "pk",
             filter=Q(
@@ -116,3 +134,40 @@ def failure_counts(tasks):
             ),
         ),
     )
+
+
+def register_log_actions(actions):
+    """Wagtail `register_log_actions` hook: re-sending a notification that gave up."""
+    for action, (label, message) in LOG_ACTIONS.items():
+        actions.register_action(action, label, message)
+
+
+def given_up(tasks):
+    """The rows of `tasks` that gave up, oldest first."""
+    return DBTaskResult.objects.filter(_GAVE_UP, task_path__in=[task.module_path for task in tasks]).order_by(
+        "enqueued_at", "pk"
+    )
+
+
+def resend_given_up(tasks, user=None, dry_run=False):
+    """Queue every notification of `tasks` that gave up once more, from its first attempt; returns how many.
+
+    Each given-up row is marked Resent (it keeps its status and its mail error, and is no longer counted as given
+    up) in the same transaction as its new task is queued, and gets an audit entry naming who re-sent it. Rows are
+    locked while this runs, so two admins re-sending at once queue each notification once.
+    """
+    by_path = {task.module_path: task for task in tasks}
+    count = 0
+    with transaction.atomic():
+        for row in given_up(tasks).select_for_update(skip_locked=True):
+            count += 1
+            if dry_run:
+                continue
+            object_id = row.args_kwargs["args"][0]
+            by_path[row.task_path].enqueue(object_id)
+            row.exception_class_path = _RESENT_PATH
+            row.save(update_fields=["exception_class_path"])
+            log(row, LOG_RESEND, user=user, title=f"{row.task_path.rpartition('.')[2]} #{object_id}")
+    if count and not dry_run:
+        logger.warning("%s given-up notification(s) queued again.", count)
+    return count

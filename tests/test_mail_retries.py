@@ -6,20 +6,23 @@ every connection, switched by settings as an outage would switch it.
 
 import datetime
 import smtplib
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from wagtail.contrib.forms.models import FormSubmission
+from wagtail.models import ModelLogEntry
 
 from pages import mail_retries
 from pages.contact.notifications import notify_form_submission
 from pages.mail_retries import RETRY_DELAYS, RetryScheduled, failure_counts, is_transient, retry_delay
 from pages.patient_messages.models import PatientMessage, Status
 from pages.patient_messages.notifications import notify_new_patient_message
-from tests.factories import PatientMessageFactory
+from tests.factories import PatientMessageFactory, UserFactory
 from tests.patient_messages.support import send
 from tests.support import (
     HANG_UP_FAILS_EMAIL_BACKEND,
@@ -227,3 +230,69 @@ def test_without_a_queue_that_can_wait_a_refused_notification_gives_up_and_the_m
     assert response.status_code == 302
     assert PatientMessage.objects.get().status == Status.PENDING
     assert not mail.outbox
+
+
+# --- The delays as a setting, and re-sending what gave up ------------------------------------------------------------
+
+
+def test_the_retry_delays_come_from_the_setting_when_it_is_set(settings):
+    settings.NOTIFICATION_RETRY_DELAYS = (2, 3)
+
+    assert [retry_delay(attempt) for attempt in (1, 2, 3)] == [2, 3, None]
+
+
+def give_up(task, object_id, settings):
+    """Run `task` through an outage with a single short retry, until it gives up."""
+    settings.NOTIFICATION_RETRY_DELAYS = (1,)
+    task.enqueue(object_id)
+    run_task_worker()
+    make_due()
+    run_task_worker()
+    assert failure_counts(NOTIFICATION_TASKS) == {"failed": 1, "retrying": 0}
+
+
+def resend(*args):
+    out = StringIO()
+    call_command("resend_notifications", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_resend_dry_run_counts_what_gave_up_and_changes_nothing(notification, queue, settings):
+    task, object_id = notification
+    give_up(task, object_id, settings)
+    rows_before = notification_rows().count()
+
+    assert "1 notification(s) gave up and would be queued again (dry run" in resend("--dry-run")
+
+    assert notification_rows().count() == rows_before
+    assert failure_counts(NOTIFICATION_TASKS) == {"failed": 1, "retrying": 0}
+
+
+def test_a_resent_notification_is_delivered_once_and_audited(notification, queue, settings):
+    task, object_id = notification
+    give_up(task, object_id, settings)
+    admin = UserFactory(username="network-admin", is_superuser=True)
+
+    assert "1 notification(s) queued again" in resend("--user", "network-admin")
+    # Re-sending again queues nothing more: the given-up row is marked re-sent.
+    assert "0 notification(s) queued again" in resend()
+
+    settings.EMAIL_BACKEND = LOCMEM_EMAIL_BACKEND
+    run_task_worker()
+    run_task_worker()
+    assert len(mail.outbox) == 1
+    assert failure_counts(NOTIFICATION_TASKS) == {"failed": 0, "retrying": 0}
+    entry = ModelLogEntry.objects.get(action=mail_retries.LOG_RESEND)
+    assert entry.user == admin
+    assert entry.label.endswith(f"#{object_id}")
+
+
+def test_resend_refuses_a_user_who_is_not_a_network_admin(notification, queue, settings):
+    task, object_id = notification
+    give_up(task, object_id, settings)
+    UserFactory(username="editor", is_superuser=False)
+
+    with pytest.raises(CommandError, match="network admin"):
+        resend("--user", "editor")
+
+    assert failure_counts(NOTIFICATION_TASKS) == {"failed": 1, "retrying": 0}

@@ -79,7 +79,7 @@ def test_database_and_redis_urls_configure_the_services():
         "clinics",
         "db.internal",
         "5433",
-        "django.core.cache.backends.redis.RedisCache",
+        "clinic_site.cache.TolerantRedisCache",
         "redis://cache.internal:6379/2",
     ]
 

@@ -205,6 +205,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Seconds a query may run (waiting for a lock included) before PostgreSQL cancels it; 0 = no limit. gunicorn's
+# config sets it below the worker timeout, so a stalled database answers a clean 503 rather than a killed worker;
+# manage.py (migrations) and db_worker keep no limit unless it is set for them.
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 0, minimum=0)
+if DATABASE_STATEMENT_TIMEOUT and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis when REDIS_URL is set; otherwise a table in the default database (`manage.py createcachetable`, which
@@ -218,9 +224,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis away (stopped, frozen, unreachable) is a cache miss, never an error: clinic_site/cache.py.
+            "BACKEND": "clinic_site.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
+            # A frozen Redis accepts connections and never answers: each call gives up after these seconds.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

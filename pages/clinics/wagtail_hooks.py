@@ -15,9 +15,12 @@ from pages.clinics.admin.photos import CLINIC_PARAMETER, one_clinics_images
 from pages.clinics.admin.viewset import clinician_viewset
 from pages.clinics.clinicians import Clinician
 from pages.clinics.overview import URL_NAME, ClinicsMenuItem, clinics_overview
+from pages.mail_retries import register_log_actions as notification_log_actions
 
 # Per-clinic permissions (GroupSitePermission rows, as for clinic settings), registered before the viewset asks.
 register_permission_policy(Clinician, SitePermissionPolicy(Clinician))
+# Re-sending notifications that gave up (manage.py resend_notifications) is in the audit log.
+hooks.register("register_log_actions", notification_log_actions)
 
 # A clinician's photo chooser lists one clinic's images; its searches and pages keep the clinic. Set before Wagtail
 # builds the chooser's URLs (when the admin URLconf is first loaded, after every hooks module).

@@ -112,11 +112,16 @@ def receive(page, request):
     # (and takes the same flood slots for a duplicate as for a new message), so a duplicate is refused or thanked
     # exactly when a new message would be.
     # The form's lock comes before the flood limit: a double click or a resend of one form is never "too soon".
-    for step in (already_sent, health_question, time_trap, claim_form, flood_limit, duplicate):
-        outcome = step(submission)
-        if outcome is not None:
-            release_form(submission)
-            return outcome
+    try:
+        for step in (already_sent, health_question, time_trap, claim_form, flood_limit, duplicate):
+            outcome = step(submission)
+            if outcome is not None:
+                release_form(submission)
+                return outcome
+    except BaseException:
+        # The database away mid-check (answered 503, pages/public/unavailable.py): the resend must not wait.
+        release_form(submission)
+        raise
     return store(submission)
 
 
