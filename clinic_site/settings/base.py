@@ -283,6 +283,12 @@ PATIENT_MESSAGE_RATE_LIMIT_SECONDS = env_int("PATIENT_MESSAGE_RATE_LIMIT_SECONDS
 
 # Background tasks run in the request unless a settings module picks the database-backed worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Seconds between the attempts of a staff notification the mail server refused (pages/mail_retries.py), e.g.
+# "60,300,900,3600,14400" (the default when empty); after the last one it gives up.
+try:
+    NOTIFICATION_RETRY_DELAYS = tuple(int(item) for item in env_list("NOTIFICATION_RETRY_DELAYS"))
+except ValueError as exc:
+    raise ImproperlyConfigured("NOTIFICATION_RETRY_DELAYS must be whole seconds separated by commas.") from exc
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -355,6 +361,9 @@ WAGTAIL_PASSWORD_RESET_ENABLED = env_bool("WAGTAIL_PASSWORD_RESET_ENABLED", True
 # submission.py). Longer than a worker's request timeout, so a slow INSERT is not raced by a resend; a lock whose
 # worker died just expires, and a resend meanwhile is asked to wait, with the form kept.
 PATIENT_MESSAGE_SEND_LOCK_SECONDS = env_int("PATIENT_MESSAGE_SEND_LOCK_SECONDS", 45, minimum=1)
+# How long a second request with the same form (a double click) waits for the first one's row before asking the
+# patient to send again.
+PATIENT_MESSAGE_SEND_WAIT_SECONDS = env_int("PATIENT_MESSAGE_SEND_WAIT_SECONDS", 2, minimum=0)
 
 LOGGING = {
     "version": 1,

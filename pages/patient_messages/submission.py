@@ -12,6 +12,7 @@ depends only on what they sent themselves: their text, their form, their own int
 """
 
 import enum
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -190,8 +191,15 @@ def claim_form(submission):
     if cache.add(submission.lock_key, 1, timeout=settings.PATIENT_MESSAGE_SEND_LOCK_SECONDS):
         return None
     submission.lock_key = None  # another request's lock: not ours to release
-    if form_token_was_used(token_hash):
-        return Outcome(Result.ALREADY_SENT, urgent=submission.urgent)
+    # A double click: the other request is storing it right now, which takes milliseconds. Wait for its row a
+    # moment (bounded), so that both answers are "thank you"; a lock whose holder died asks to send again.
+    deadline = time.monotonic() + settings.PATIENT_MESSAGE_SEND_WAIT_SECONDS
+    while True:
+        if form_token_was_used(token_hash):
+            return Outcome(Result.ALREADY_SENT, urgent=submission.urgent)
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.05)
     submission.form.add_error(None, STILL_SENDING_MESSAGE)
     return Outcome(Result.STILL_SENDING, form=submission.form, retry_after=2)
 

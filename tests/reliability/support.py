@@ -124,19 +124,24 @@ class Server:
         raise RuntimeError(f"{self.name} did not answer /healthz/ in {START_TIMEOUT}s:\n{self.log_tail()}")
 
 
-def gunicorn(folder, port, database, workers=2):
-    """gunicorn with deploy/gunicorn.conf.py on a loopback port, the test settings and the test's database."""
-    env = {
+def gunicorn(folder, port, database, workers=2, redis_url=None, env=None, name="gunicorn"):
+    """gunicorn with deploy/gunicorn.conf.py on a loopback port, the test settings and the test's database.
+
+    `redis_url` (else REDIS_URL of this process, if any) is its cache; `env` adds or replaces variables.
+    """
+    environment = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "clinic_site.settings.test",
         "DATABASE_URL": database,
         "GUNICORN_BIND": f"{LOOPBACK}:{port}",
         "GUNICORN_WORKERS": str(workers),
     }
-    if os.environ.get("REDIS_URL"):
-        env["REDIS_URL"] = os.environ["REDIS_URL"]
+    redis_url = redis_url or os.environ.get("REDIS_URL")
+    if redis_url:
+        environment["REDIS_URL"] = redis_url
+    environment.update(env or {})
     command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "clinic_site.wsgi:application"]
-    return Server("gunicorn", command, Path(folder) / "gunicorn.log", env)
+    return Server(name, command, Path(folder) / f"{name}.log", environment)
 
 
 def nginx(folder, port, app_port):
