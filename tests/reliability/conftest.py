@@ -172,6 +172,7 @@ def app_servers(tmp_path, db):
             ports.append(port)
         return ports
 
+    start.servers = started
     try:
         yield start
     finally:

@@ -124,6 +124,19 @@ class Server:
         raise RuntimeError(f"{self.name} did not answer /healthz/ in {START_TIMEOUT}s:\n{self.log_tail()}")
 
 
+def cpu_seconds_of_children(server):
+    """CPU seconds (user + system) the server's child processes (gunicorn's workers) have used so far (Linux)."""
+    pid = server.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for child in children:
+        with suppress(OSError):
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / ticks
+
+
 def gunicorn(folder, port, database, workers=2, redis_url=None, env=None, name="gunicorn"):
     """gunicorn with deploy/gunicorn.conf.py on a loopback port, the test settings and the test's database.
 

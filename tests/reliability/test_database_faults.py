@@ -32,7 +32,7 @@ def test_postgresql_restarted_mid_run_loses_nothing(
     own_postgres, app_servers, target_of, clinic_page, own_redis, figure
 ):
     (port,) = app_servers(redis_url=own_redis.url)
-    patients = load.make_patients(clinic_page, 300, "pgrestart")
+    patients = load.make_patients(clinic_page, 150, "pgrestart")
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         running = pool.submit(load.run_patients, [target_of(port)], patients, concurrency=6, max_seconds=90)

@@ -5,16 +5,17 @@ to two workers of one app server and to two app servers sharing the database and
 answers are "thank you" (the second waits for the first one's row: submission.claim_form).
 """
 
+import os
 import threading
 
 import pytest
 
 from pages.patient_messages.models import PatientMessage
-from tests.reliability import load
+from tests.reliability import load, support
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-THROUGHPUT_PATIENTS = 600
+THROUGHPUT_PATIENTS = 400
 THROUGHPUT_CONCURRENCY = 8
 
 
@@ -25,10 +26,16 @@ def test_throughput_of_two_workers_loses_nothing(app_servers, target_of, clinic_
     load.run_patients([target], warm_up, concurrency=4, max_seconds=30)
     patients = load.make_patients(clinic_page, THROUGHPUT_PATIENTS, "tput")
 
+    cpu_before = support.cpu_seconds_of_children(app_servers.servers[0])
     runs, seconds = load.run_patients([target], patients, concurrency=THROUGHPUT_CONCURRENCY, max_seconds=90)
+    cpu = support.cpu_seconds_of_children(app_servers.servers[0]) - cpu_before
 
     result = load.tally(runs)
-    figure(f"{result.stored / seconds:.0f} accepted submissions/s on 2 sync workers ({seconds:.1f} s); {result.line()}")
+    figure(
+        f"{result.stored / seconds:.0f} accepted submissions/s on 2 sync workers ({seconds:.1f} s); the workers used "
+        f"{cpu * 1000 / max(result.stored, 1):.1f} ms of CPU per submission ({cpu / seconds:.2f} cores of "
+        f"{os.cpu_count()}, which the load client and the database share); {result.line()}"
+    )
     assert result.lost == 0
     assert result.duplicated == 0
     assert result.server_errors == 0
