@@ -96,7 +96,8 @@ def prepare(args, work, secret, log):
         return backends, build
     if not (project.postgres_available(POSTGRES) and project.redis_available(REDIS)):
         say(
-            f"PostgreSQL ({POSTGRES}) or Redis ({REDIS}) unreachable: the PostgreSQL and large-database parts are NOT run"
+            f"PostgreSQL ({POSTGRES}) or Redis ({REDIS}) unreachable: "
+            "the PostgreSQL and large-database parts are NOT run"
         )
         return backends, build
     project.flush_redis(REDIS)

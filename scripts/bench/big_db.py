@@ -25,10 +25,11 @@ import django
 
 DEMO_HOSTS = ("ascpm.localhost", "spinaldiagnostics.localhost")
 STATUS_WEIGHTS = (("approved", 70), ("pending", 20), ("rejected", 7), ("spam", 3))
-WORDS = tuple(
+_VOCABULARY = (
     "pain back neck injection doctor nurse relief week month sleep walk better worse steroid numb sore bruise "
-    "appointment thank you helpful clear question after before still knee hip leg arm morning night day".split(" ")
+    "appointment thank you helpful clear question after before still knee hip leg arm morning night day"
 )
+WORDS = tuple(_VOCABULARY.split(" "))
 NAMES = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Riley", "Jamie", "Robin", "Drew")
 SEED = 14
 
