@@ -15,7 +15,7 @@ from statistics import median
 
 import django
 
-CACHE_HEADERS = ("x-cache", "age", "cache-control")
+CACHE_HEADERS = ("x-page-cache", "x-cache", "age", "cache-control")
 
 
 def count_queries(client, path, host, **extra):
