@@ -199,8 +199,9 @@ def bulk_lines(results):
     lines = []
     for size, row in sorted(bulk.get("sizes", {}).items(), key=lambda item: int(item[0])):
         outcome = "ok" if row.get("ok") else f"FAILED: {row.get('problem', 'unknown')}"
+        selected = f"{row['selected']:,} selected, {row.get('how')}" if row.get("selected") else "none selected"
         lines.append(
-            f"- bulk approve of {size} messages (1,000 clinics): {_fmt(row.get('seconds'), 3, ' s')}, "
+            f"- bulk approve of {size} messages (1,000 clinics; {selected}): {_fmt(row.get('seconds'), 3, ' s')}, "
             f"{_fmt(row.get('queries'))} queries, {outcome}"
         )
     return lines
@@ -209,7 +210,7 @@ def bulk_lines(results):
 def markdown(results):
     meta = results.get("meta", {})
     out = ["# Benchmark results", ""]
-    for name in ("measured_on", "commit", "state", "machine", "load", "duration", "reference_note", "hello_note"):
+    for name in ("measured_on", "commit", "state", "machine", "load", "duration", "reference_note", "hello_note", "bulk_note"):
         if meta.get(name):
             out.append(f"- {name.replace('_', ' ')}: {meta[name]}")
     out += ["", "## Goals", ""]
