@@ -19,6 +19,17 @@ P3_SCALE_TOLERANCE = 0.10
 P3_ADMIN_P50_MS = 100.0
 P3_BULK_SECONDS = 1.0
 PAGES = ("procedure", "recovery", "home")
+META_FIELDS = (
+    "measured_on",
+    "commit",
+    "state",
+    "machine",
+    "load",
+    "duration",
+    "reference_note",
+    "hello_note",
+    "bulk_note",
+)
 BACKEND_LABELS = {"sqlite": "SQLite", "postgres": "PostgreSQL + Redis", "big": "PostgreSQL + Redis, 1,000 clinics"}
 
 
@@ -210,7 +221,7 @@ def bulk_lines(results):
 def markdown(results):
     meta = results.get("meta", {})
     out = ["# Benchmark results", ""]
-    for name in ("measured_on", "commit", "state", "machine", "load", "duration", "reference_note", "hello_note", "bulk_note"):
+    for name in META_FIELDS:
         if meta.get(name):
             out.append(f"- {name.replace('_', ' ')}: {meta[name]}")
     out += ["", "## Goals", ""]
