@@ -126,3 +126,27 @@ test-reliability: install
 	else \
 		echo "PostgreSQL or Redis unreachable: the reliability tests were NOT run (they are required in CI)."; \
 	fi
+
+# The benchmark of issue 14 (scripts/bench, README "Performance"); not part of `make test`. `make bench` measures
+# everything side by side in one run (hello-world, the reference Wagtail site, the project on SQLite and on
+# PostgreSQL + Redis, the large database of 1,000 clinics) and writes scripts/bench/results/last.md; BENCH_ARGS adds
+# options (e.g. BENCH_ARGS=--reuse keeps the large database of an earlier run). `make bench-quick` is a smoke run:
+# SQLite only, one short round, databases of an earlier run reused. As root, a missing wrk is installed.
+BENCH_ARGS ?=
+.PHONY: bench bench-quick bench-wrk
+bench-wrk:
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's wrk for the benchmark."; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk \
+			|| { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }; \
+		else \
+			echo "wrk is missing and only root can install it (apt-get install wrk)."; exit 1; \
+		fi; \
+	fi
+
+bench: install bench-wrk
+	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
+
+bench-quick: install bench-wrk
+	$(BIN)/python -m scripts.bench --quick --reuse $(BENCH_ARGS)

@@ -1,0 +1,1 @@
+"""Tests of the helpers of the benchmark (scripts/bench)."""
