@@ -230,12 +230,10 @@ class _Converter:
                 inline.clear()
 
         for node in list(container.children):
-            if isinstance(node, Comment):
+            if isinstance(node, Comment) or not isinstance(node, NavigableString | Tag):
                 continue
             if isinstance(node, NavigableString):
                 inline.append(escape(str(node)))
-                continue
-            if not isinstance(node, Tag):
                 continue
             name = node.name.lower()
             if name in DROPPED_TAGS:
