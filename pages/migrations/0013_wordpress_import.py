@@ -2,12 +2,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import pages.content.mixins
-import pages.content.references
 import wagtail.contrib.routable_page.models
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
+
+import pages.content.mixins
+import pages.content.references
 
 
 class Migration(migrations.Migration):
