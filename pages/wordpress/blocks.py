@@ -30,6 +30,7 @@ BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote",
               "pre", "section", "article", "header", "footer", "aside", "dl", "address", "center"}  # fmt: skip
 CONTAINER_BLOCKS = {"group", "columns", "column", "cover", "media-text", "row", "stack"}
 BLOCK_START = re.compile(r"<(p|div|h[1-6]|ul|ol|table|figure|blockquote|pre|hr)\b", re.IGNORECASE)
+BLOCK_END = re.compile(r"(</(?:p|div|h[1-6]|ul|ol|table|figure|blockquote|pre)>|<hr\s*/?>)", re.IGNORECASE)
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "tel:")
 
 
@@ -218,8 +219,6 @@ class _Converter:
         html = re.sub(r"\[/caption\]", "</figure>", html, flags=re.IGNORECASE)
         return SHORTCODE.sub(replace, html)
 
-    # --- walking HTML -------------------------------------------------------------------------------------------
-
     def flow(self, container):
         """Blocks from a run of HTML: paragraphs gather inline content; block elements each become blocks."""
         inline = []
@@ -395,5 +394,6 @@ def _has_text(html):
 
 def _autop(text):
     """WordPress's wpautop, roughly: blank lines part paragraphs, single newlines are line breaks."""
+    text = BLOCK_END.sub(r"\1\n\n", BLOCK_START.sub(r"\n\n\g<0>", text))
     parts = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
     return "".join(part if BLOCK_START.match(part) else "<p>" + part.replace("\n", "<br>") + "</p>" for part in parts)
