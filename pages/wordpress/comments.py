@@ -29,6 +29,7 @@ from pages.wordpress.models import Kind
 STATUSES = {"1": Status.APPROVED, "0": Status.PENDING, "spam": Status.SPAM, "trash": Status.REJECTED}
 SKIPPED_TYPES = {"pingback", "trackback"}
 LOG_IMPORT = "pages.wordpress.import"
+BATCH = 500
 
 
 def plain_text(html):
@@ -69,6 +70,7 @@ class Comments:
         self.importer = importer
         self.rules = moderation_rules
         self.log_entries = []
+        self.pending = []  # (comment id, new message, page), written in batches
         self.changed_pages = set()
         self.today = timezone.localdate()
 
@@ -89,15 +91,12 @@ class Comments:
                     replies.setdefault(root, []).append(comment)
                 continue
             patients.append(comment)
-        new = []
         for comment in patients:
             message = self._message(comment, page, replies.get(comment.id, []))
             if message is not None and message.pk is None:
-                new.append((comment, message))
-        created = PatientMessage.objects.bulk_create([message for _, message in new])
-        for (comment, _), message in zip(new, created, strict=True):
-            self.importer.remember(Kind.COMMENT, comment.id, message, message._digest, None)
-            self._log(message, page, comment.id)
+                self.pending.append((comment.id, message, page))
+        if len(self.pending) >= BATCH:
+            self.flush()
 
     def _answered(self, comment, by_id, staff_ids):
         """The patient comment a staff reply answers, up its thread; None if there is none."""
@@ -175,11 +174,15 @@ class Comments:
                 timestamp=timezone.now(),
             )
         )
-        if len(self.log_entries) >= 1000:
-            self.flush()
 
     def flush(self):
-        ModelLogEntry.objects.bulk_create(self.log_entries)
+        """Write the new messages, then their origins' rows and audit entries (which need the messages' ids)."""
+        PatientMessage.objects.bulk_create([message for _, message, _ in self.pending], batch_size=BATCH)
+        for comment_id, message, page in self.pending:
+            self.importer.remember(Kind.COMMENT, comment_id, message, message._digest, None)
+            self._log(message, page, comment_id)
+        self.pending = []
+        ModelLogEntry.objects.bulk_create(self.log_entries, batch_size=BATCH)
         self.log_entries = []
 
     def finish(self):

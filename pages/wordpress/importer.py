@@ -17,15 +17,18 @@ from urllib.parse import unquote, urlparse
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.log_actions import log
-from wagtail.models import Collection, Page, PageViewRestriction, Site
+from wagtail.models import Collection, Page, PageLogEntry, PageViewRestriction, Site
 
 from pages.clinics.models import ClinicSettings
 from pages.content.general import GeneralPage
 from pages.content.news import ArticlePage, NewsIndexPage
-from pages.wordpress import blocks, reader
+from pages.wordpress import blocks, indexing, reader
 from pages.wordpress.comments import LOG_IMPORT, Comments, plain_text
 from pages.wordpress.media import Attachments
 from pages.wordpress.models import Kind, WordPressOrigin
@@ -35,6 +38,7 @@ from pages.wordpress.report import Report
 CONTENT_TYPES = {"post": Kind.POST, "page": Kind.PAGE}
 SKIPPED_STATUSES = {"trash": "in the trash", "auto-draft": "an unsaved WordPress auto-draft", "inherit": "a revision"}
 INTRODUCTION_MAX = 400
+INDEXED_MODELS = (GeneralPage, ArticlePage, NewsIndexPage, get_image_model(), get_document_model())
 
 
 class ImportRefused(Exception):
@@ -130,7 +134,22 @@ class Importer:
         origin.object_id, origin.object_model, origin.digest = obj.pk, model, digest
 
     def audit(self, obj, wordpress_id):
-        log(obj, LOG_IMPORT, data={"wordpress_id": wordpress_id, "file": "WordPress export"})
+        data = {"wordpress_id": wordpress_id, "file": "WordPress export"}
+        if not isinstance(obj, Page):
+            log(obj, LOG_IMPORT, data=data)
+            return
+        # Pages' entries are written in batches (save_origins): one INSERT each would cost more than the page.
+        self.page_log_entries.append(
+            PageLogEntry(
+                page_id=obj.pk,
+                content_type_id=obj.content_type_id,
+                label=obj.get_admin_display_title(),
+                action=LOG_IMPORT,
+                data=data,
+                timestamp=timezone.now(),
+                content_changed=True,
+            )  # fmt: skip
+        )
 
     # --- the run ------------------------------------------------------------------------------------------------
 
@@ -140,8 +159,10 @@ class Importer:
         for kind, n in catalogue.other_types.items():
             self.report.count(kind, "skipped", n)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), indexing.paused(INDEXED_MODELS):
+                self.reindex = indexing.Reindex()
                 self.write(catalogue)
+                self.reindex.finish()
                 if self.dry_run:
                     transaction.set_rollback(True)
         except BaseException:
@@ -159,6 +180,7 @@ class Importer:
     def write(self, catalogue):
         self.origins = {(o.kind, o.wordpress_id): o for o in WordPressOrigin.objects.filter(site=self.site)}
         self.objects, self.new_origins, self.changed_origins = {}, [], {}
+        self.last_child_paths, self.added_children, self.page_log_entries = {}, {}, []
         # The pages imported before, in one query: an unchanged post costs no query of its own.
         page_ids = [o.object_id for o in self.origins.values() if o.kind in (Kind.PAGE, Kind.POST)]
         pages = Page.objects.filter(pk__in=page_ids).only("pk", "title", "url_path", "path", "depth")
@@ -186,8 +208,14 @@ class Importer:
         self.save_origins()
 
     def save_origins(self, threshold=0):
-        if len(self.new_origins) + len(self.changed_origins) < max(threshold, 1):
+        """Write what is kept back for batches: origins, page audit entries and the parents' child counts."""
+        if len(self.new_origins) + len(self.changed_origins) + len(self.page_log_entries) < max(threshold, 1):
             return
+        PageLogEntry.objects.bulk_create(self.page_log_entries, batch_size=500)
+        self.page_log_entries = []
+        for parent_id, added in self.added_children.items():
+            Page.objects.filter(pk=parent_id).update(numchild=F("numchild") + added)
+        self.added_children = {}
         WordPressOrigin.objects.bulk_create(self.new_origins, batch_size=500)
         fields = ["object_id", "object_model", "digest", "imported_at"]
         now = timezone.now()
@@ -202,7 +230,8 @@ class Importer:
             self.news_index = NewsIndexPage.objects.child_of(self.home).first()
             if self.news_index is None:
                 index = NewsIndexPage(title="News", slug=self.free_slug(self.home, "news"))
-                self.news_index = self.home.add_child(instance=index)
+                self.news_index = self.add_child(self.home, index)
+                self.reindex.add(self.news_index, has_references=False)
                 self.audit(self.news_index, 0)
                 self.report.count("news index", "created")
         return self.news_index
@@ -254,7 +283,7 @@ class Importer:
         page = page or model()
         page.title = (" ".join(item.title.split()) or f"Untitled {item.type} {item.id}")[:255]
         conversion = blocks.convert(item.content, self.links)
-        page.body = conversion.raw()
+        page.body = page_raw = conversion.raw()
         page.introduction = plain_text(item.excerpt)[:INTRODUCTION_MAX]
         page.accept_messages = item.comment_status == "open"
         published_at = item.date_gmt or (timezone.make_aware(item.date_local) if item.date_local else None)
@@ -264,12 +293,15 @@ class Importer:
         self.set_state(page, item, published_at)
         if created:
             page.slug = self.free_slug(parent, self.slug_for(item))
-            parent.add_child(instance=page)
+            self.add_child(parent, page)
         else:
-            page.save()
+            page.draft_title = page.title
+            page.save(clean=False)
         if item.status == "future":
             page.save_revision(approved_go_live_at=page.go_live_at, log_action=False)
-        self.restrict(page, item)
+        self.restrict(page, item, created)
+        # A new page without images or links has nothing for the reference index.
+        self.reindex.add(page, has_references=not created or '"image"' in page_raw or "linktype" in page_raw)
         for dropped in conversion.dropped:
             self.report.note(item.type, item.id, f"dropped: {dropped}")
         if item.status == "private":
@@ -288,7 +320,9 @@ class Importer:
             page.first_published_at = page.first_published_at or published_at
             page.last_published_at = published_at
 
-    def restrict(self, page, item):
+    def restrict(self, page, item, created):
+        if created and not item.password:
+            return
         restriction = PageViewRestriction.objects.filter(page=page, restriction_type="password").first()
         if item.password and restriction is None:
             PageViewRestriction.objects.create(page=page, restriction_type="password", password=item.password[:255])
@@ -297,6 +331,28 @@ class Importer:
             restriction.save()
         elif not item.password and restriction is not None:
             restriction.delete()
+
+    def add_child(self, parent, page):
+        """treebeard's add_child (the same paths), at the cost of the page's own INSERTs and one UPDATE.
+
+        The parent's last child is remembered instead of looked up for each page, and the page is saved without
+        Wagtail's full_clean, whose look-ups cost more than the page: the import chose the slug (free among the
+        siblings, sibling_slugs) and the blocks' images (the clinic's own), and the whole run is one transaction.
+        """
+        last = self.last_child_paths.get(parent.pk)
+        if last is None:
+            child = parent.get_last_child()
+            last = child.path if child is not None else ""
+        page.depth = parent.depth + 1
+        page.path = Page(path=last)._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
+        # The parents' numchild columns are brought up to date together, in save_origins().
+        self.added_children[parent.pk] = self.added_children.get(parent.pk, 0) + 1
+        parent.numchild += 1
+        page.draft_title, page.locale_id = page.title, parent.locale_id
+        page._cached_parent_obj, page._is_site_root = parent, False
+        page.save(clean=False, log_action=None)
+        self.last_child_paths[parent.pk] = page.path
+        return page
 
     def slug_for(self, item):
         slug = slugify(unquote(item.slug), allow_unicode=True) or slugify(item.title, allow_unicode=True)

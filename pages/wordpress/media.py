@@ -101,6 +101,7 @@ class Attachments:
             else:
                 obj.save()
             importer.remember(Kind.ATTACHMENT, item.id, obj, digest, origin)
+            importer.reindex.add(obj)
             importer.audit(obj, item.id)
             report.count("attachment", "created" if created else "updated")
         if is_image:
