@@ -15,7 +15,7 @@ from wagtail.models import ReferenceIndex
 from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-BATCH = 500
+BATCH = 2000
 
 
 @contextmanager
