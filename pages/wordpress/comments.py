@@ -26,7 +26,13 @@ from pages.patient_messages.models import (
 from pages.patient_messages.signals import announce_public_change
 from pages.wordpress.models import Kind
 
-STATUSES = {"1": Status.APPROVED, "0": Status.PENDING, "spam": Status.SPAM, "trash": Status.REJECTED}
+STATUSES = {
+    "1": Status.APPROVED,
+    "0": Status.PENDING,
+    "spam": Status.SPAM,
+    "trash": Status.REJECTED,
+    "post-trashed": Status.REJECTED,  # trashed with its post
+}
 SKIPPED_TYPES = {"pingback", "trackback"}
 LOG_IMPORT = "pages.wordpress.import"
 BATCH = 500
