@@ -123,6 +123,8 @@ MIDDLEWARE = [
     # After authentication and messages: it logs out idle sessions and says why on the login page.
     "pages.security.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old WordPress links on the site root (`/?p=123`), which the home page would otherwise answer.
+    "pages.wordpress.middleware.WordPressQueryRedirectMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes requires: turns a locked-out login into its "too many attempts" response.
     "axes.middleware.AxesMiddleware",

@@ -28,6 +28,7 @@ class ClinicHomePage(PageReferencesMixin, Page):
         "pages.GeneralPage",
         "pages.TreatmentsIndexPage",
         "pages.TeamPage",
+        "pages.NewsIndexPage",
     ]
 
     class Meta:

@@ -10,14 +10,17 @@ from pages.contact.models import ContactFormField, ContactPage, UsedContactFormT
 from pages.content.general import GeneralPage
 from pages.content.home import ClinicHomePage
 from pages.content.mixins import MedicalReviewMixin, PatientTextMixin
+from pages.content.news import ArticlePage, NewsIndexPage
 from pages.content.procedures import ProcedurePage
 from pages.content.recovery import RecoveryGuidancePage
 from pages.content.team import TeamPage
 from pages.content.treatments import TreatmentsIndexPage
 from pages.patient_messages.models import PatientMessage, Status
 from pages.patient_messages.page import PatientMessagesMixin
+from pages.wordpress.models import WordPressOrigin
 
 __all__ = [
+    "ArticlePage",
     "ClinicHomePage",
     "Clinician",
     "ClinicSettings",
@@ -25,6 +28,7 @@ __all__ = [
     "ContactPage",
     "GeneralPage",
     "MedicalReviewMixin",
+    "NewsIndexPage",
     "PatientMessage",
     "PatientMessagesMixin",
     "PatientTextMixin",
@@ -34,4 +38,5 @@ __all__ = [
     "TeamPage",
     "TreatmentsIndexPage",
     "UsedContactFormToken",
+    "WordPressOrigin",
 ]

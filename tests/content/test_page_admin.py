@@ -10,9 +10,11 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from pages.clinics.clinicians import Clinician
 from pages.content.mixins import one_year_after
 from pages.models import (
+    ArticlePage,
     ClinicHomePage,
     ContactPage,
     GeneralPage,
+    NewsIndexPage,
     ProcedurePage,
     RecoveryGuidancePage,
     TeamPage,
@@ -100,8 +102,11 @@ class ClinicPageAdminTests(WagtailPageTestCase):
 
     def test_page_types_can_only_be_created_in_their_place(self):
         self.assertAllowedSubpageTypes(
-            ClinicHomePage, {ProcedurePage, ContactPage, GeneralPage, TreatmentsIndexPage, TeamPage}
+            ClinicHomePage, {ProcedurePage, ContactPage, GeneralPage, TreatmentsIndexPage, TeamPage, NewsIndexPage}
         )
+        self.assertAllowedSubpageTypes(NewsIndexPage, {ArticlePage})
+        self.assertAllowedParentPageTypes(ArticlePage, {NewsIndexPage})
+        self.assertAllowedSubpageTypes(ArticlePage, set())
         self.assertAllowedSubpageTypes(TreatmentsIndexPage, {ProcedurePage})
         self.assertAllowedSubpageTypes(GeneralPage, {GeneralPage})
         self.assertAllowedSubpageTypes(TeamPage, set())

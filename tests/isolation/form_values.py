@@ -28,7 +28,7 @@ from wagtail.models import Page, ReferenceIndex
 from wagtail.rich_text import features as feature_registry
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
 
-from pages.models import ClinicSettings, GeneralPage, TeamPage, TreatmentsIndexPage
+from pages.models import ArticlePage, ClinicSettings, GeneralPage, NewsIndexPage, TeamPage, TreatmentsIndexPage
 from tests.factories import ContactPageFactory, ProcedurePageFactory, RecoveryGuidancePageFactory
 from tests.isolation.world import A_PREFIX, B_PREFIX
 
@@ -324,6 +324,8 @@ def reference_world(clinic_a, clinic_b):
     contact = ContactPageFactory(parent=home_a, title=f"{A_PREFIX}-Contact", slug="a-contact", to_address="")
     for model, slug in ((GeneralPage, "a-general"), (TreatmentsIndexPage, "a-treatments"), (TeamPage, "a-team")):
         home_a.add_child(instance=model(title=f"{A_PREFIX}-{model.__name__}", slug=slug))
+    news = home_a.add_child(instance=NewsIndexPage(title=f"{A_PREFIX}-NewsIndexPage", slug="a-news"))
+    news.add_child(instance=ArticlePage(title=f"{A_PREFIX}-ArticlePage", slug="a-article"))
     draft_a = ProcedurePageFactory(parent=home_a, title=f"{A_PREFIX}-Draft", slug="a-draft", live=False)
     draft_b = ProcedurePageFactory(
         parent=clinic_b.home_page, title=f"{B_PREFIX}-DraftPage", slug=f"{B_PREFIX.lower()}-draft-page", live=False

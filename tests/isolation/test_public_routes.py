@@ -27,6 +27,7 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import CollectionViewRestriction, PageViewRestriction, get_page_models
 
+from pages.models import ArticlePage, GeneralPage, NewsIndexPage
 from tests.factories import (
     ContactPageFactory,
     PatientMessageFactory,
@@ -78,7 +79,15 @@ def build_public_clinic(clinic, word):
     )
     image = Image.objects.create(title=f"{word} scan title", file=get_test_image_file(), collection=clinic.collection)
     redirect = Redirect.objects.create(site=clinic.site, old_path=f"/{slug}-old-path", redirect_page=procedure)
+    general = home.add_child(
+        instance=GeneralPage(title=f"{word} about page", slug=f"{slug}-about", accept_messages=True)
+    )
+    news = home.add_child(instance=NewsIndexPage(title=f"{word} news index", slug=f"{slug}-news"))
+    article = news.add_child(instance=ArticlePage(title=f"{word} news article", slug=f"{slug}-article"))
     pages = {
+        "general page": general,
+        "news index": news,
+        "article": article,
         "home page": home,
         "procedure page": procedure,
         "recovery page": recovery,
