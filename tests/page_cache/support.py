@@ -18,3 +18,30 @@ def fetched_tokens(client, page):
     response = fetch_tokens(client, page)
     assert response.status_code == 200, response.status_code
     return response.json()
+
+
+def path_of(page):
+    return page.get_url_parts()[2]
+
+
+def host_of(page):
+    return page.get_site().hostname
+
+
+def visit(client, page, query="", host=None):
+    """An anonymous visitor's GET of `page` on its own host (or `host`)."""
+    return client.get(path_of(page) + query, HTTP_HOST=host or host_of(page))
+
+
+def cache_status(response):
+    """ "hit" or "miss" from the full-page cache, or None when it did not take part."""
+    return response.get("X-Page-Cache")
+
+
+def visit_twice(client, page, query=""):
+    """Visit until the page is served from the cache (a first visit may only start the cache's generations)."""
+    for _attempt in range(3):
+        response = visit(client, page, query)
+        if cache_status(response) == "hit":
+            return response
+    raise AssertionError(f"{path_of(page)}{query} was never served from the page cache")

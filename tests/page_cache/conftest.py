@@ -1,0 +1,29 @@
+"""The full-page cache, on, in each shared cache the product runs with: the embedded default (a database table),
+local memory (the other tests' cache) and Redis (marked `services`: the PostgreSQL + Redis pass, REDIS_URL)."""
+
+import pytest
+from django.conf import settings as django_settings
+
+REDIS_CACHE = (
+    django_settings.CACHES["default"] if "redis" in django_settings.CACHES["default"]["BACKEND"].lower() else None
+)
+BACKENDS = {
+    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "clinic_cache"},
+    "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "redis": REDIS_CACHE,
+}
+
+
+@pytest.fixture(params=["database", "memory", pytest.param("redis", marks=pytest.mark.services)])
+def page_cache(request, settings):
+    """The full-page cache on, in the shared cache named by the parameter, emptied first."""
+    from django.core.cache import cache
+
+    backend = BACKENDS[request.param]
+    if backend is None:
+        pytest.fail("REDIS_URL is not set: the Redis page-cache tests need it (the PostgreSQL + Redis pass).")
+    settings.CACHES = {"default": dict(backend)}
+    settings.PAGE_CACHE_ENABLED = True
+    cache.clear()
+    yield request.param
+    cache.clear()
