@@ -3,6 +3,7 @@ local memory (the other tests' cache) and Redis (marked `services`: the PostgreS
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.management import call_command
 
 REDIS_CACHE = (
     django_settings.CACHES["default"] if "redis" in django_settings.CACHES["default"]["BACKEND"].lower() else None
@@ -15,15 +16,21 @@ BACKENDS = {
 
 
 @pytest.fixture(params=["database", "memory", pytest.param("redis", marks=pytest.mark.services)])
-def page_cache(request, settings):
+def page_cache(request, settings, db):
     """The full-page cache on, in the shared cache named by the parameter, emptied first."""
     from django.core.cache import cache
 
     backend = BACKENDS[request.param]
     if backend is None:
         pytest.fail("REDIS_URL is not set: the Redis page-cache tests need it (the PostgreSQL + Redis pass).")
+    original = settings.CACHES
     settings.CACHES = {"default": dict(backend)}
     settings.PAGE_CACHE_ENABLED = True
+    if request.param == "database":
+        # The test database was migrated with the tests' local-memory cache: create the table as `migrate` would.
+        call_command("createcachetable", verbosity=0)
     cache.clear()
     yield request.param
     cache.clear()
+    # Back to the usual cache while the database is still there: the root conftest clears the cache after this.
+    settings.CACHES = original
