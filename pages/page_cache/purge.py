@@ -45,6 +45,14 @@ def _pending_state():
     return _pending
 
 
+def discard_pending():
+    """Forget purges waiting for a commit that will never come (a test's setup, which is rolled back)."""
+    state = _pending_state()
+    state.sites.clear()
+    state.pages.clear()
+    state.everything = False
+
+
 def purge_sites(site_ids):
     site_ids = set(site_ids)
     if site_ids:
@@ -69,9 +77,7 @@ def flush():
     """Purge what is pending, in the shared cache and then at the edge."""
     state = _pending_state()
     everything, site_ids, page_ids = state.everything, set(state.sites), set(state.pages)
-    state.sites.clear()
-    state.pages.clear()
-    state.everything = False
+    discard_pending()
     if not (everything or site_ids or page_ids):
         return
     roots = Site.get_site_root_paths()
