@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from pages.patient_messages.models import Status
 from tests.factories import PatientMessageFactory, ProcedurePageFactory
-from tests.page_cache.support import cache_status, host_of, path_of, visit, visit_twice
+from tests.page_cache.support import cache_status, fetch_tokens, host_of, path_of, visit, visit_twice
 
 
 def test_a_warm_page_is_answered_from_the_cache_without_rendering(client, page_cache, procedure_a):
@@ -87,7 +87,7 @@ def test_posts_are_never_answered_from_the_cache(client, page_cache, procedure_a
 def test_answers_with_a_cookie_are_not_stored(client, page_cache, procedure_a):
     client.post(path_of(procedure_a) + "messages/", {"name": ""}, HTTP_HOST=host_of(procedure_a))  # sets csrftoken
 
-    response = client.get("/_form-tokens/?page=%d" % procedure_a.pk, HTTP_HOST=host_of(procedure_a))
+    response = fetch_tokens(client, procedure_a)
 
     assert cache_status(response) is None and "csrftoken" in response.cookies
     # A visitor who has a CSRF cookie still gets the shared page.
