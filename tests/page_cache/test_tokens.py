@@ -42,7 +42,7 @@ def inputs(response):
 
 @pytest.mark.parametrize("page_fixture", ["procedure_a", "contact_page"])
 def test_a_page_with_a_form_carries_no_per_visitor_token_and_says_any_cache_may_keep_it(
-    request, client, settings, page_fixture
+    request, db, client, settings, page_fixture
 ):
     page = request.getfixturevalue(page_fixture)
 
