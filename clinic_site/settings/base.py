@@ -230,8 +230,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "clinic_cache",
-            # Django's default of 300 entries would cull live rate-limit windows on a busy day.
-            "OPTIONS": {"MAX_ENTRIES": 10000},
+            # Django's default of 300 entries would cull live rate-limit windows on a busy day; the full-page cache
+            # (pages/page_cache) adds up to two entries per public page and message page number.
+            "OPTIONS": {"MAX_ENTRIES": 50000},
         }
     }
 
