@@ -34,3 +34,29 @@ def page_cache(request, settings, db):
     cache.clear()
     # Back to the usual cache while the database is still there: the root conftest clears the cache after this.
     settings.CACHES = original
+
+
+# The edge-cache tests commit what the live server must see, and their teardown empties the database. Django puts
+# back what migrations made (Wagtail's root page) only when the next such test starts; in a shared worker process
+# (pytest-xdist) an ordinary test may come next and find no root page. So it is put back right after each of them.
+_db_blocker = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remember_db_blocker(django_db_blocker):
+    _db_blocker.append(django_db_blocker)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("serialized_rollback") and _db_blocker:
+        from django.db import connections
+
+        with _db_blocker[0].unblock():
+            for connection in connections.all(initialized_only=True):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+    return result
