@@ -51,7 +51,8 @@ def _remember_db_blocker(django_db_blocker):
 def pytest_runtest_teardown(item, nextitem):
     result = yield
     marker = item.get_closest_marker("django_db")
-    if marker is not None and marker.kwargs.get("serialized_rollback") and _db_blocker:
+    # After the session's last test the test databases are gone already: nothing to put back.
+    if nextitem is not None and marker is not None and marker.kwargs.get("serialized_rollback") and _db_blocker:
         from django.db import connections
 
         with _db_blocker[0].unblock():
