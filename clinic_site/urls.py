@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from pages.isolation import public as isolation_public
 from pages.isolation import urls as isolation_urls
 from pages.isolation.shadows import admin_view
+from pages.page_cache import tokens as form_tokens
 from pages.patient_messages.admin.dashboard import ClinicHomeView
 from pages.public import favicon, health
 from pages.public import views as public
@@ -15,6 +16,8 @@ urlpatterns = [
     path("healthz/", health.healthz, name="healthz"),
     # Per-clinic routes: the view reads the clinic from the Host; they must come before Wagtail's page serving.
     path("search/", public.search, name="search"),
+    # The per-visitor CSRF and one-time tokens of a cached page's form (pages/page_cache/tokens.py).
+    path("_form-tokens/", form_tokens.form_tokens, name="form_tokens"),
     path("sitemap.xml", public.sitemap, name="sitemap"),
     path("robots.txt", public.robots_txt, name="robots_txt"),
     # Wagtail's dashboard, named for the user's clinic (pages/patient_messages/admin/dashboard.py).

@@ -18,3 +18,6 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(create_cache_table, sender=self)
+        from pages.page_cache import purge  # models are ready only now
+
+        purge.connect()

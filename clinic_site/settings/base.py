@@ -112,6 +112,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that no other code sees a Host that belongs to no clinic.
     "pages.clinics.hosts.ClinicHostMiddleware",
+    # Right after it (only known hosts get here): cached public pages are answered before any other work.
+    "pages.page_cache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -239,10 +241,29 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "clinic_cache",
-            # Django's default of 300 entries would cull live rate-limit windows on a busy day.
-            "OPTIONS": {"MAX_ENTRIES": 10000},
+            # Django's default of 300 entries would cull live rate-limit windows on a busy day; the full-page cache
+            # (pages/page_cache) adds up to two entries per public page and message page number.
+            "OPTIONS": {"MAX_ENTRIES": 50000},
         }
     }
+
+# Public pages (pages/page_cache, README "Page cache and edge cache"): an anonymous visitor's page is kept for
+# PAGE_CACHE_SECONDS by the full-page cache in CACHES["default"] and by shared caches (s-maxage; both are purged on
+# every change), for PAGE_CACHE_BROWSER_SECONDS by browsers (not purged), and may be served
+# PAGE_CACHE_STALE_SECONDS stale while a fresh copy is fetched. PAGE_CACHE=0 turns the full-page cache off.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300, minimum=1)
+PAGE_CACHE_BROWSER_SECONDS = env_int("PAGE_CACHE_BROWSER_SECONDS", 60, minimum=0)
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30, minimum=0)
+# A public form sent without its CSRF token (no script) comes back to be sent again (pages/page_cache/tokens.py).
+CSRF_FAILURE_VIEW = "pages.page_cache.tokens.csrf_failure"
+# The edge cache: each Varnish in front of the app servers (comma-separated, e.g. "http://10.0.0.5:6081"), purged
+# through Wagtail's frontend_cache on every change (deploy/varnish/default.vcl).
+VARNISH_URLS = env_list("VARNISH_URL", "")
+WAGTAILFRONTENDCACHE = {
+    f"varnish-{number}": {"BACKEND": "pages.page_cache.edge.VarnishBackend", "LOCATION": url}
+    for number, url in enumerate(VARNISH_URLS, start=1)
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

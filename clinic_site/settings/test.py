@@ -4,7 +4,7 @@ import os
 from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL
+from .base import CACHES, REDIS_URL, env_bool
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"
@@ -22,6 +22,11 @@ WAGTAILADMIN_BASE_URL = "http://localhost"
 # the test's transaction. tests/clinics/test_shared_cache.py checks the embedded default across real processes.
 if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The full-page cache is off unless PAGE_CACHE=1: most tests change data without the purges' signals (factories,
+# querysets) and check the next page. tests/page_cache turns it on and proves every purge. Cache-Control is set
+# as in production either way.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", False)
 
 # Parallel test runs (pytest-xdist): each worker gets its own test database from pytest-django and, with Redis, its
 # own Redis database, since a test's cache.clear() empties the whole database it uses.

@@ -28,6 +28,7 @@ from pages import adverts, antispam, plain_errors
 from pages.clinics.models import ClinicSettings
 from pages.content.blocks import PARAGRAPH_FEATURES
 from pages.content.references import ClinicFormPageForm, PageReferencesMixin
+from pages.page_cache.refusal import tokens_refused
 from pages.patient_messages.models import staff_member
 
 # Settings prefix of the contact form's spam thresholds (CONTACT_RATE_LIMIT_SECONDS etc., see pages/antispam.py).
@@ -200,15 +201,25 @@ class ContactPage(PageReferencesMixin, AbstractEmailForm):
     # What a patient typed stays out of error reports (serve is a method, not a view, hence the wrapper).
     @method_decorator(sensitive_post_parameters())
     def serve(self, request, *args, **kwargs):
-        if request.method == "POST":
+        if request.method == "POST" and tokens_refused(request):
+            # Sent without its CSRF token (no script, pages/page_cache/tokens.py): nothing is stored; the form comes
+            # back with what was typed and its tokens inline, to send again.
+            data = request.POST.copy()
+            data.pop(antispam.SpamProtectedFormMixin.time_token_field_name, None)
+            form = self.get_form(data, request.FILES, page=self, user=request.user)
+            form.is_valid()  # invalid without a token: the missing-token error, and a renewed token
+            response = self.render_form(request, form)
+        elif request.method == "POST":
             response = self.serve_submission(request, *args, **kwargs)
         elif request.GET.get(SENT_PARAMETER) == "1":
             # Where a stored submission redirects to: reloading it sends nothing again.
             response = self.render_landing_page(request, *args, **kwargs)
         else:
-            response = super().serve(request, *args, **kwargs)
-        # The page carries a CSRF token and a time-trap token, and after a POST what the patient typed: no cache,
-        # shared or private, may keep a copy.
+            # The empty form's tokens come from the token endpoint, so this answer is the same for everyone and
+            # pages.page_cache.middleware lets caches keep it.
+            return super().serve(request, *args, **kwargs)
+        # After a POST the page carries what the patient typed and its tokens: no cache, shared or private, may
+        # keep a copy.
         add_never_cache_headers(response)
         return response
 

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
@@ -13,6 +14,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from pages.clinics.models import ClinicSettings
 from pages.contact.models import ContactPage
+from pages.page_cache.refusal import tokens_refused
 from pages.patient_messages import rules, submission
 from pages.patient_messages.forms import PatientMessageForm
 from pages.patient_messages.models import PatientMessage
@@ -65,9 +67,10 @@ class PatientMessagesMixin(RoutablePageMixin, models.Model):
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
-        if request.method == "POST" or self.messages_are_open(request):
-            # The form carries a CSRF token and a one-time token, and after a POST what the patient typed: no
-            # cache, shared or private, may keep a copy or hand the same token to another patient.
+        if request.method == "POST":
+            # After a POST the form carries what the patient typed and its tokens inline: no cache, shared or
+            # private, may keep a copy. A GET's form has empty token fields (pages/page_cache/tokens.py), so the
+            # page is the same for everyone and pages.page_cache.middleware lets caches keep it.
             add_never_cache_headers(response)
         return response
 
@@ -107,6 +110,9 @@ class PatientMessagesMixin(RoutablePageMixin, models.Model):
         typed = form["message"].value() if form is not None and form.is_bound else refused_text
         page_url = self.get_url(request) or ""
         return {
+            # A POST answer carries the CSRF and one-time tokens inline; a GET's come from the token endpoint.
+            "message_tokens_inline": request.method == "POST",
+            "message_tokens_url": f"{reverse('form_tokens')}?page={self.pk}",
             "patient_messages": listed,
             "patient_messages_url": page_url,
             "messages_open": is_open,
@@ -147,7 +153,11 @@ class PatientMessagesMixin(RoutablePageMixin, models.Model):
         if request.method != "POST":
             # Someone followed or reloaded the form's address: take them to the form.
             return HttpResponseRedirect(f"{self.get_url(request)}#{FORM_ANCHOR}")
-        outcome = submission.receive(self, request)
+        if tokens_refused(request):
+            # Sent without its CSRF token (no script): nothing is checked or stored, the form comes back to send again.
+            outcome = submission.ask_to_send_again(self, request)
+        else:
+            outcome = submission.receive(self, request)
         if outcome.sent:
             return self.redirect_to_thanks(request, outcome.urgent)
         response = self.render_message_response(

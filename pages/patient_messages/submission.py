@@ -126,6 +126,19 @@ def receive(page, request):
     return store(submission)
 
 
+def ask_to_send_again(page, request):
+    """The form came without its CSRF token (the page's token script did not run): nothing is checked against the
+    flood limits or stored. The form comes back with everything typed, a fresh one-time token and the
+    missing-token message asking to send it again; the answer carries the CSRF token inline."""
+    if not page.messages_are_open(request):
+        return Outcome(Result.CLOSED, refused_text=request.POST.get("message", "")[:MAX_BODY_LENGTH])
+    data = request.POST.copy()
+    data.pop(PatientMessageForm.time_token_field_name, None)
+    form = PatientMessageForm.for_page(page, data)
+    form.is_valid()  # always invalid without a token: the missing-token error, and a renewed token to send with
+    return Outcome(Result.INVALID, form=form)
+
+
 def form_token_was_used(token_hash):
     """Whether a message of this form is stored: the database's word, never the cache's."""
     return PatientMessage.objects.filter(form_token_hash=token_hash).exists()

@@ -198,6 +198,15 @@ def fill_nothing(world):
         yield Filling("", f"searched for {side.word!r}", query=f"?q={side.word}")
 
 
+def fill_form_pages(world):
+    """The form-token endpoint: each clinic's pages, by id in the query (each is asked on every host)."""
+    for side in world:
+        for label, page in side.pages.items():
+            yield Filling(side.word, f"{side.word} {label}", query=f"?page={page.pk}")
+
+
+# Routes whose parameters are in the query string, by URL name.
+QUERY_FILLERS = {"form_tokens": fill_form_pages}
 # Named URL parameters, as a set, and how to fill them.
 FILLERS = {
     frozenset(): fill_nothing,
@@ -244,7 +253,7 @@ def resolver_routes():
             filler = POSITIONAL_FILLERS.get(entry.name)
             why = "" if filler else f"{regex.groups} unnamed parameter(s): add its name to POSITIONAL_FILLERS"
         else:
-            filler = FILLERS.get(named)
+            filler = QUERY_FILLERS.get(entry.name) or FILLERS.get(named)
             why = "" if filler else f"parameters {sorted(named)}: add them to FILLERS"
 
         def build(filling, entry=entry):
