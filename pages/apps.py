@@ -18,3 +18,7 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(create_cache_table, sender=self)
+        # Every process that changes a Site tells every other one (the host lookup is remembered per process).
+        from pages.clinics import hosts
+
+        hosts.connect_signals()
