@@ -4,34 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pages', '0012_followup_note_help'),
+        ("pages", "0012_followup_note_help"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='patientmessage',
-            name='message_site_status_time',
+            model_name="patientmessage",
+            name="message_site_status_time",
         ),
         migrations.AddIndex(
-            model_name='patientmessage',
-            index=models.Index(models.F('site'), models.Case(models.When(models.Q(('flags__contains', ',urgent,'), ('status', 'pending')), then=models.Value(0)), default=models.Value(1), output_field=models.IntegerField()), models.OrderBy(models.F('submitted_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='message_site_urgent_time'),
+            model_name="patientmessage",
+            index=models.Index(
+                models.F("site"),
+                models.Case(
+                    models.When(models.Q(("flags__contains", ",urgent,"), ("status", "pending")), then=models.Value(0)),
+                    default=models.Value(1),
+                    output_field=models.IntegerField(),
+                ),
+                models.OrderBy(models.F("submitted_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="message_site_urgent_time",
+            ),
         ),
         migrations.AddIndex(
-            model_name='patientmessage',
-            index=models.Index(models.F('site'), models.F('status'), models.Case(models.When(models.Q(('flags__contains', ',urgent,'), ('status', 'pending')), then=models.Value(0)), default=models.Value(1), output_field=models.IntegerField()), models.OrderBy(models.F('submitted_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='message_site_status_urgent'),
+            model_name="patientmessage",
+            index=models.Index(
+                models.F("site"),
+                models.F("status"),
+                models.Case(
+                    models.When(models.Q(("flags__contains", ",urgent,"), ("status", "pending")), then=models.Value(0)),
+                    default=models.Value(1),
+                    output_field=models.IntegerField(),
+                ),
+                models.OrderBy(models.F("submitted_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="message_site_status_urgent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='patientmessage',
-            index=models.Index(models.Case(models.When(models.Q(('flags__contains', ',urgent,'), ('status', 'pending')), then=models.Value(0)), default=models.Value(1), output_field=models.IntegerField()), models.OrderBy(models.F('submitted_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='message_urgent_time'),
+            model_name="patientmessage",
+            index=models.Index(
+                models.Case(
+                    models.When(models.Q(("flags__contains", ",urgent,"), ("status", "pending")), then=models.Value(0)),
+                    default=models.Value(1),
+                    output_field=models.IntegerField(),
+                ),
+                models.OrderBy(models.F("submitted_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="message_urgent_time",
+            ),
         ),
         migrations.AddIndex(
-            model_name='patientmessage',
-            index=models.Index(fields=['site', '-submitted_at', '-id'], name='message_site_time'),
+            model_name="patientmessage",
+            index=models.Index(fields=["site", "-submitted_at", "-id"], name="message_site_time"),
         ),
         migrations.AddIndex(
-            model_name='patientmessage',
-            index=models.Index(fields=['site', 'status', '-submitted_at', '-id'], name='message_site_status_time'),
+            model_name="patientmessage",
+            index=models.Index(fields=["site", "status", "-submitted_at", "-id"], name="message_site_status_time"),
         ),
     ]
