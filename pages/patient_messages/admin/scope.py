@@ -55,7 +55,7 @@ class ModeratorScope:
         pages = pages_in_sites(self.clinics) if len(self.clinics) <= TREE_FILTER_MAX_CLINICS else Page.objects.all()
         rows = (
             pages.filter(Exists(messages))
-            .annotate(site_id=Subquery(messages.values("site_id")[:1]))
+            .annotate(site_id=Subquery(messages.order_by().values("site_id")[:1]))
             .order_by("title", "pk")
             .values_list("pk", "title", "site_id")
         )
