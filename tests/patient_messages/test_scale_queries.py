@@ -194,3 +194,17 @@ def test_the_page_explorer_takes_the_same_queries_for_2_and_12_pages(as_superuse
     large, html = admin_queries(as_superuser, url)
     assert "Procedure 11" in html
     assert large == small
+
+
+def test_a_network_admin_chooses_a_clinic_before_its_pages(superuser, clinic_a, procedure_a, procedure_b, monkeypatch):
+    from pages.patient_messages.admin import scope as scope_module
+    from pages.patient_messages.admin.scope import ModeratorScope
+
+    add_messages(procedure_a, 1)
+    add_messages(procedure_b, 1)
+    scope = ModeratorScope(superuser)
+    assert {pk for pk, _ in scope.page_choices()} == {str(procedure_a.pk), str(procedure_b.pk)}
+    monkeypatch.setattr(scope_module, "TREE_FILTER_MAX_CLINICS", 1)
+    assert scope.page_choices() == []
+    assert [pk for pk, _ in scope.page_choices(clinic_id=clinic_a.site.pk)] == [str(procedure_a.pk)]
+    assert [pk for pk, _ in scope.page_choices(page_id=procedure_b.pk)] == [str(procedure_b.pk)]

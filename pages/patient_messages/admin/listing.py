@@ -61,7 +61,15 @@ class PatientMessageFilterSet(WagtailFilterSet):
         else:
             # A single-clinic moderator has nothing to choose between.
             del self.filters["clinic"]
-        self.filters["page"].extra["choices"] = self.scope.page_choices()
+        self.filters["page"].extra["choices"] = self.scope.page_choices(
+            clinic_id=self.chosen_id("clinic", self.scope.site_ids), page_id=self.chosen_id("page")
+        )
+
+    def chosen_id(self, name, allowed=None):
+        """The id in the submitted filter `name` (a clinic among `allowed`, or a page), or None."""
+        value = str((self.data or {}).get(name) or "")
+        chosen = int(value) if value.isdigit() else None
+        return chosen if allowed is None or chosen in allowed else None
 
     def filter_flag(self, queryset, name, value):
         return queryset.with_flag(value)
