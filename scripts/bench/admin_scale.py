@@ -199,11 +199,11 @@ def network_admin():
     return user
 
 
-def timed(client, url, method="get", rounds=ROUNDS):
+def timed(client, url, method="get", rounds=None):
     """(p50 ms, queries of one request, the slowest queries' SQL) of `url` over `rounds` requests after a warm-up."""
     getattr(client, method)(url, HTTP_HOST="localhost")
     times = []
-    for _ in range(rounds):
+    for _ in range(rounds or ROUNDS):
         started = time.perf_counter()
         response = getattr(client, method)(url, HTTP_HOST="localhost")
         times.append((time.perf_counter() - started) * 1000)
@@ -299,8 +299,10 @@ def main():
         choices=["moderator", "admin", "bulk"],
         help="which measurements to run (default: all)",
     )
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help=f"requests per p50 (default {ROUNDS})")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the slowest queries")
     args = parser.parse_args()
+    globals()["ROUNDS"] = args.rounds
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database (e.g. .../clinic_scale14): this measures PostgreSQL.")
     build(args) if args.step == "build" else measure(args)
