@@ -126,7 +126,9 @@ def connect_signals():
     post_save.connect(_site_changed, sender=Site, dispatch_uid="clinic-hosts-site-saved")
     post_delete.connect(_site_changed, sender=Site, dispatch_uid="clinic-hosts-site-deleted")
     post_save.connect(_page_changed, dispatch_uid="clinic-hosts-page-saved")
-    post_delete.connect(_page_changed, dispatch_uid="clinic-hosts-page-deleted")
+    # Only for Page (a deleted page's Page row has its own signal): a post_delete receiver for every model would
+    # make Django load each row before any bulk delete.
+    post_delete.connect(_page_changed, sender=Page, dispatch_uid="clinic-hosts-page-deleted")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(_page_changed, dispatch_uid=f"clinic-hosts-{signal}")
 

@@ -125,6 +125,7 @@ MODERATED_FIELDS = (
     "site_id",
     "page_id",
     "status",
+    "flags",
     "erased_at",
     "author_name",
     "submitted_at",
