@@ -21,3 +21,8 @@ class PagesConfig(AppConfig):
         from pages.page_cache import purge  # models are ready only now
 
         purge.connect()
+
+        # Every process that changes a Site tells every other one (the host lookup is remembered per process).
+        from pages.clinics import hosts
+
+        hosts.connect_signals()

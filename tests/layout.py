@@ -74,6 +74,8 @@ LAYERS = (
     ("pages/patient_messages/moderation.py", 3),
     ("pages/patient_messages/audit.py", 3),
     ("pages/patient_messages/notifications.py", 3),
+    ("pages/patient_messages/public_list.py", 3),
+    ("pages/content/visibility.py", 3),
     ("pages/patient_messages/reminders.py", 3),
     ("pages/contact/notifications.py", 3),
     ("pages/page_cache/store.py", 3),

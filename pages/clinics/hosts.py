@@ -1,12 +1,25 @@
-"""Which clinic a request is for, decided once, before any other code looks at the Host."""
+"""Which clinic a request is for, decided once, before any other code looks at the Host.
 
+The answer for each (hostname, port) is remembered by each process, as it is asked on every request. A change to
+any Site (or to a clinic's home page, which the Site carries) bumps a generation token in the shared Django cache;
+every process reads that token once per request and forgets its answers when it differs, so a new clinic or a
+changed hostname reaches every worker on their next request.
+"""
+
+import copy
 import logging
+import threading
+import uuid
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
 from django.shortcuts import render
-from wagtail.models import Site
+from wagtail.models import Page, Site
 from wagtail.models.sites import get_site_for_hostname
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 logger = logging.getLogger(__name__)
 
@@ -20,8 +33,17 @@ ANY_HOST_PATHS = ("/healthz/",)
 NEUTRAL_PATHS = ("/favicon.svg",)
 
 
-def clinic_site_for_host(hostname, port):
-    """The Site whose hostname is exactly `hostname`, or None.
+# The shared cache key of the sites' generation token; never expires (an evicted token only costs a reload).
+GENERATION_KEY = "clinic-sites-generation"
+# Unknown hostnames are remembered too (a probe repeats itself), but no more than this many answers in all.
+MAX_REMEMBERED = 5000
+
+_memo_lock = threading.Lock()
+_memo = {"token": None, "sites": {}}
+
+
+def lookup_site(hostname, port):
+    """The Site whose hostname is exactly `hostname`, or None, straight from the database.
 
     Wagtail's own lookup falls back to the default site for a hostname it does not know, which would show one
     clinic's pages under any name that points at the server. We keep Wagtail's matching rules (hostname and port,
@@ -32,6 +54,83 @@ def clinic_site_for_host(hostname, port):
     except Site.DoesNotExist:
         return None
     return site if site.hostname == hostname else None
+
+
+def current_generation():
+    """The shared generation token: one cache get (three after the token was evicted or the cache cleared)."""
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(GENERATION_KEY)
+    return token
+
+
+def clinic_site_for_host(hostname, port):
+    """`lookup_site(hostname, port)`, remembered by this process until any Site changes in any process.
+
+    Each call answers a copy (of the Site and its home page), so what one request caches on them stays its own.
+    """
+    token = current_generation()
+    key = (hostname, str(port))
+    with _memo_lock:
+        if _memo["token"] != token:
+            _memo["token"], _memo["sites"] = token, {}
+        sites = _memo["sites"]
+        if key in sites:
+            return _copy(sites[key])
+    site = lookup_site(hostname, port)
+    with _memo_lock:
+        # A change seen since the lookup started leaves the answer unremembered rather than stale.
+        if _memo["token"] == token and len(_memo["sites"]) < MAX_REMEMBERED:
+            _memo["sites"][key] = site
+    return _copy(site)
+
+
+def _copy(site):
+    if site is None:
+        return None
+    answer = copy.copy(site)
+    answer.root_page = copy.copy(site.root_page)
+    return answer
+
+
+def forget_sites():
+    """Make every process look its sites up again: now (this process and the shared token) and once committed.
+
+    The second bump covers another process that looked up before this transaction committed and so remembered the
+    old rows under the first token.
+    """
+    with _memo_lock:
+        _memo["token"], _memo["sites"] = None, {}
+    _bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_bump)
+
+
+def _bump():
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _site_changed(sender, **kwargs):
+    forget_sites()
+
+
+def _page_changed(sender, instance, **kwargs):
+    # A Site carries its home page (title, path, live): only clinics' home pages, the children of the tree's root.
+    if isinstance(instance, Page) and instance.depth is not None and instance.depth <= 2:
+        forget_sites()
+
+
+def connect_signals():
+    """Called from the app's ready(): every process that changes a Site, management commands too, bumps the token."""
+    post_save.connect(_site_changed, sender=Site, dispatch_uid="clinic-hosts-site-saved")
+    post_delete.connect(_site_changed, sender=Site, dispatch_uid="clinic-hosts-site-deleted")
+    post_save.connect(_page_changed, dispatch_uid="clinic-hosts-page-saved")
+    # Only for Page (a deleted page's Page row has its own signal): a post_delete receiver for every model would
+    # make Django load each row before any bulk delete.
+    post_delete.connect(_page_changed, sender=Page, dispatch_uid="clinic-hosts-page-deleted")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(_page_changed, dispatch_uid=f"clinic-hosts-{signal}")
 
 
 class ClinicHostMiddleware:

@@ -7,6 +7,7 @@ from wagtail.models import Page
 from pages.contact.models import ContactPage
 from pages.content.procedures import ProcedurePage
 from pages.content.references import PageReferencesMixin
+from pages.content.visibility import public
 
 
 class ClinicHomePage(PageReferencesMixin, Page):
@@ -37,6 +38,6 @@ class ClinicHomePage(PageReferencesMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # One query each, without the large body fields.
-        context["procedures"] = ProcedurePage.objects.child_of(self).live().public().defer_streamfields()
-        context["contact_pages"] = self.get_children().live().public().type(ContactPage)
+        context["procedures"] = public(ProcedurePage.objects.child_of(self).live()).defer_streamfields()
+        context["contact_pages"] = public(self.get_children().live().type(ContactPage))
         return context

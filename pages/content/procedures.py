@@ -13,6 +13,7 @@ from pages.content.panels import ReadingGradePanel
 from pages.content.recovery import RecoveryGuidancePage
 from pages.content.references import PageReferencesMixin
 from pages.content.review_forms import ClinicalPageForm
+from pages.content.visibility import public
 from pages.fields import line, optional_image, paragraphs, stream_of
 from pages.patient_messages.page import PatientMessagesMixin
 
@@ -148,7 +149,8 @@ class ProcedurePage(PageReferencesMixin, MedicalReviewMixin, PatientMessagesMixi
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        recovery_pages = list(self.get_children().live().public().type(RecoveryGuidancePage))
+        # A page without children (numchild, kept by the tree) needs no query for them.
+        recovery_pages = list(public(self.get_children().live().type(RecoveryGuidancePage))) if self.numchild else []
         context["recovery_pages"] = recovery_pages
         clinic = ClinicSettings.for_request(request)
         recovery_urls = [page.get_full_url(request) for page in recovery_pages]

@@ -9,6 +9,7 @@ from pages.content.mixins import PatientTextMixin
 from pages.content.panels import ReadingGradePanel
 from pages.content.procedures import ProcedurePage
 from pages.content.references import PageReferencesMixin
+from pages.content.visibility import public
 from pages.fields import intro_text
 
 
@@ -36,9 +37,7 @@ class TreatmentsIndexPage(PageReferencesMixin, PatientTextMixin, Page):
         if clinic is None:
             return ProcedurePage.objects.none()
         return (
-            ProcedurePage.objects.filter(path__startswith=clinic.root_path)
-            .live()
-            .public()
+            public(ProcedurePage.objects.filter(path__startswith=clinic.root_path).live())
             .defer_streamfields()
             .order_by("path")
         )

@@ -56,6 +56,19 @@ def flag_lookup(flag, field="flags"):
     return {f"{field}__contains": f",{flag},"}
 
 
+def urgent_pending_first():
+    """An ordering key: 0 for pending messages flagged with urgent symptoms, 1 for every other message.
+
+    The moderators' listing leads with it, and the indexes below hold the same expression, so the database reads
+    the listing's first rows straight from an index instead of sorting a clinic's every message.
+    """
+    return models.Case(
+        models.When(models.Q(status=Status.PENDING, **flag_lookup(rules.FLAG_URGENT)), then=models.Value(0)),
+        default=models.Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
 class FollowUp(models.TextChoices):
     """How far the clinic has got with an urgent message's patient, away from the public reply. Never public."""
 
@@ -159,8 +172,33 @@ class PatientMessage(models.Model):
         indexes = [
             # The public list under a page: approved messages of one page, oldest first.
             models.Index(fields=["page", "status", "submitted_at"], name="message_page_status_time"),
-            # The moderators' list: one clinic's messages by status, newest first.
-            models.Index(fields=["site", "status", "submitted_at"], name="message_site_status_time"),
+            # The moderators' list, as it opens: urgent pending messages first, then newest first; per clinic, per
+            # clinic and status, and across every clinic (network admins). The expression must stay the one the
+            # listing orders by (urgent_pending_first) for the database to use these.
+            models.Index(
+                models.F("site"),
+                urgent_pending_first(),
+                models.F("submitted_at").desc(),
+                models.F("id").desc(),
+                name="message_site_urgent_time",
+            ),
+            models.Index(
+                models.F("site"),
+                models.F("status"),
+                urgent_pending_first(),
+                models.F("submitted_at").desc(),
+                models.F("id").desc(),
+                name="message_site_status_urgent",
+            ),
+            models.Index(
+                urgent_pending_first(),
+                models.F("submitted_at").desc(),
+                models.F("id").desc(),
+                name="message_urgent_time",
+            ),
+            # The list sorted by date, and the counts per status (read from the index alone).
+            models.Index(fields=["site", "-submitted_at", "-id"], name="message_site_time"),
+            models.Index(fields=["site", "status", "-submitted_at", "-id"], name="message_site_status_time"),
             # Duplicate checks and data-subject requests.
             models.Index(fields=["author_email", "page"], name="message_email_page"),
         ]

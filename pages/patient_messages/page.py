@@ -1,6 +1,5 @@
 """The "Leave a message" section of a page: its approved messages, its form and the routes the form posts to."""
 
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -15,7 +14,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from pages.clinics.models import ClinicSettings
 from pages.contact.models import ContactPage
 from pages.page_cache.refusal import tokens_refused
-from pages.patient_messages import rules, submission
+from pages.patient_messages import public_list, rules, submission
 from pages.patient_messages.forms import PatientMessageForm
 from pages.patient_messages.models import PatientMessage
 
@@ -99,11 +98,10 @@ class PatientMessagesMixin(RoutablePageMixin, models.Model):
 
     def patient_messages_context(self, request, form=None, health_info=(), refused_text=""):
         """The template variables of the messages section; `form` is a submitted form shown again."""
-        paginator = Paginator(self.approved_messages(), self.messages_per_page)
-        requested = request.GET.get("messages")
-        # Numbered oldest first, so a page number keeps its messages as new ones arrive; without a number the
-        # newest page is shown, as WordPress does by default.
-        listed = paginator.get_page(requested or paginator.num_pages)
+        # Without a number the newest page is shown, as WordPress does by default.
+        listed = public_list.messages_page(
+            self.approved_messages(), self.messages_per_page, request.GET.get("messages")
+        )
         is_open = self.messages_are_open(request)
         if is_open and form is None:
             form = PatientMessageForm.for_page(self)

@@ -6,6 +6,7 @@ from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
+from pages.content.visibility import public
 from pages.public import favicon
 
 register = template.Library()
@@ -18,7 +19,7 @@ def clinic_menu(context):
     site = Site.find_for_request(request) if request else None
     if site is None:
         return []
-    return list(site.root_page.get_children().live().public().in_menu().only("id", "title", "url_path", "depth"))
+    return list(public(site.root_page.get_children().live().in_menu()).only("id", "title", "url_path", "depth"))
 
 
 @register.simple_tag

@@ -108,6 +108,7 @@ def test_the_listings_queries_do_not_grow_with_the_number_of_clinics(client, tag
         for number in range(3):
             tagged_image(clinic, f"{word} scan {number}", f"{word}-spine", f"{word}-{number}", "shared")
             tagged_document(clinic, f"{word} leaflet {number}", f"{word}-leaflets")
+    client.get(reverse("wagtailadmin_home"))  # new clinics make every process look its hosts up again, once
     assert {name: queries(name) for name in LISTINGS} == before
     # Wagtail's own listing takes 21 queries here; the seal adds one (the user's popular tags).
     with django_assert_max_num_queries(22):

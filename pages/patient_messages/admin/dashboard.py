@@ -1,7 +1,8 @@
 """The moderators' dashboard: each moderated clinic's pending and urgent messages, linking to the filtered listing,
 and the dashboard view itself, named for their clinic."""
 
-from django.db.models import Count, Q, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
@@ -14,26 +15,27 @@ from pages.clinics.roles import MODERATE_MESSAGES
 from pages.clinics.scope import ClinicScope, clinic_name
 from pages.patient_messages import rules
 from pages.patient_messages.admin.scope import ModeratorScope, url_name
-from pages.patient_messages.models import Status, flag_lookup
+from pages.patient_messages.models import PatientMessage, Status, flag_lookup
 from pages.patient_messages.reminders import DEFAULT_HOURS, reminder_hours, waited_too_long
 
 
 def clinic_message_counts(user, now=None):
     """Per clinic the user moderates: pending, urgent (pending and flagged urgent) and overdue (urgent and waiting
-    longer than the clinic's reminder hours) messages, with those hours. Two queries."""
+    longer than the clinic's reminder hours) messages, with those hours. Two queries.
+
+    Each count reads only the clinic's pending messages (through the (site, status, ...) index), never its every
+    message.
+    """
     sites = ClinicScope.of(user).sites_for(MODERATE_MESSAGES).values("pk")
     hours = reminder_hours(sites)
-    pending = Q(patient_messages__status=Status.PENDING)
-    urgent = pending & Q(**flag_lookup(rules.FLAG_URGENT, "patient_messages__flags"))
-    waited = waited_too_long(
-        hours, now or timezone.now(), site_field="pk", submitted_field="patient_messages__submitted_at"
-    )
+    urgent = Q(**flag_lookup(rules.FLAG_URGENT))
+    waited = waited_too_long(hours, now or timezone.now())
     rows = list(
         Site.objects.filter(pk__in=sites)
         .annotate(
-            pending=Count("patient_messages", filter=pending),
-            urgent=Count("patient_messages", filter=urgent),
-            overdue=Count("patient_messages", filter=urgent & waited) if waited is not None else Value(0),
+            pending=pending_count(),
+            urgent=pending_count(urgent),
+            overdue=pending_count(urgent & waited) if waited is not None else Value(0),
         )
         .order_by("site_name", "hostname", "pk")
         .values("pk", "site_name", "hostname", "pending", "urgent", "overdue")
@@ -41,6 +43,15 @@ def clinic_message_counts(user, now=None):
     for row in rows:
         row["hours"] = hours.get(row["pk"], DEFAULT_HOURS)
     return rows
+
+
+def pending_count(condition=None):
+    """The number of the outer Site's pending messages (matching `condition`), as a subquery."""
+    messages = PatientMessage.objects.filter(site_id=OuterRef("pk"), status=Status.PENDING)
+    if condition is not None:
+        messages = messages.filter(condition)
+    counted = messages.order_by().values("site_id").annotate(count=Count("pk")).values("count")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 class PatientMessagesPanel(Component):

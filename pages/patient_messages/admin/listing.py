@@ -7,7 +7,7 @@ of clinics or messages.
 import django_filters
 from django import forms
 from django.contrib.admin.utils import quote
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -27,7 +27,7 @@ from wagtail.admin.views import generic
 from pages.clinics.scope import clinic_name
 from pages.patient_messages import rules
 from pages.patient_messages.admin.scope import EXCERPT_LENGTH, SEARCH_FIELDS, ScopedViewMixin, moderator_scope, url_name
-from pages.patient_messages.models import PatientMessage, Status, flag_lookup
+from pages.patient_messages.models import PatientMessage, Status, urgent_pending_first
 
 # --- Listing -------------------------------------------------------------------------------------------------------
 
@@ -61,7 +61,15 @@ class PatientMessageFilterSet(WagtailFilterSet):
         else:
             # A single-clinic moderator has nothing to choose between.
             del self.filters["clinic"]
-        self.filters["page"].extra["choices"] = self.scope.page_choices()
+        self.filters["page"].extra["choices"] = self.scope.page_choices(
+            clinic_id=self.chosen_id("clinic", self.scope.site_ids), page_id=self.chosen_id("page")
+        )
+
+    def chosen_id(self, name, allowed=None):
+        """The id in the submitted filter `name` (a clinic among `allowed`, or a page), or None."""
+        value = str((self.data or {}).get(name) or "")
+        chosen = int(value) if value.isdigit() else None
+        return chosen if allowed is None or chosen in allowed else None
 
     def filter_flag(self, queryset, name, value):
         return queryset.with_flag(value)
@@ -140,13 +148,14 @@ class FlagsColumn(Column):
         return context
 
 
-def urgent_pending_first():
-    """An ordering key: 0 for pending messages flagged with urgent symptoms, 1 for every other message."""
-    return Case(
-        When(Q(status=Status.PENDING, **flag_lookup(rules.FLAG_URGENT)), then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
+# Status counts stop counting here: a moderator needs to know there are "10,000+", not the exact figure.
+STATUS_COUNT_CAP = 10_000
+
+
+def capped_count(queryset, cap=STATUS_COUNT_CAP):
+    """The number of rows of `queryset` as shown: exact up to `cap`, "10,000+" beyond (reads at most cap + 1)."""
+    count = queryset.values("pk")[: cap + 1].count()
+    return f"{cap:,}+" if count > cap else count
 
 
 def flag_display(message):
@@ -220,20 +229,24 @@ class PatientMessageIndexView(ScopedViewMixin, generic.IndexView):
         return buttons
 
     def status_counts(self):
-        """[{label, count, url, current}] per status for the user's clinics (or the chosen clinic): one query."""
-        queryset = self.scope.messages()
+        """[{label, count, url, current}] per status for the user's clinics (or the chosen clinic).
+
+        One small query per status, each reading at most STATUS_COUNT_CAP + 1 entries of the (site, status, ...)
+        index: past the cap the count reads "10,000+", so a clinic with a million messages costs what one with ten
+        thousand does.
+        """
+        queryset = self.scope.messages().order_by()
         params = {}
         filters = self.filters
         if filters and filters.is_valid() and filters.form.cleaned_data.get("clinic"):
             params["clinic"] = filters.form.cleaned_data["clinic"]
             queryset = queryset.filter(site_id=params["clinic"])
-        counts = dict(queryset.order_by().values_list("status").annotate(count=Count("pk")))
         current = self.request.GET.get("status")
         return [
             {
                 "status": status,
                 "label": label,
-                "count": counts.get(status, 0),
+                "count": capped_count(queryset.filter(status=status)),
                 "url": f"{self.index_url}?{urlencode({**params, 'status': status})}",
                 "current": status == current,
             }
