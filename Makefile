@@ -51,18 +51,24 @@ lint: install
 # The edge-cache tests (tests/page_cache/test_varnish.py) start a real varnishd with deploy/varnish/default.vcl. As
 # root, a missing Varnish is installed (Debian's package); without it those tests say so and skip, or fail when CI
 # is set. They run in both passes below.
-.PHONY: varnish
-varnish:
-	@if ! command -v varnishd >/dev/null && [ ! -x /usr/sbin/varnishd ]; then \
+# $(call debian_packages,FOR,PACKAGES,CHECK): unless the shell test CHECK passes, install Debian's PACKAGES as root;
+# otherwise (or if that fails) say that FOR cannot run. The tests that need them then skip, or fail when CI is set.
+define debian_packages
+	@if ! { $(3); }; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing Debian's varnish for the edge-cache tests."; \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q varnish \
-			|| { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q varnish; } \
-			|| echo "varnish could not be installed: the edge-cache tests cannot run."; \
+			echo "Installing Debian's $(2) for $(1)."; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(2) \
+			|| { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(2); } \
+			|| echo "$(2) could not be installed: $(1) cannot run."; \
 		else \
-			echo "varnishd is missing and only root can install it: the edge-cache tests cannot run."; \
+			echo "$(2) missing and only root can install it: $(1) cannot run."; \
 		fi; \
 	fi
+endef
+
+.PHONY: varnish
+varnish:
+	$(call debian_packages,the edge-cache tests,varnish,[ -x /usr/sbin/varnishd ] || command -v varnishd >/dev/null)
 
 test-sqlite: install varnish
 	@if $(BIN)/python -m tests.services_available "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)" >/dev/null; then \
@@ -89,16 +95,7 @@ BROWSER_DIR := tests/browser
 CHROMIUM_PACKAGES := chromium chromium-driver
 
 test-browser: install
-	@if [ ! -x /usr/bin/chromium ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing Debian's $(CHROMIUM_PACKAGES) for the browser tests."; \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(CHROMIUM_PACKAGES) \
-			|| { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(CHROMIUM_PACKAGES); } \
-			|| echo "Chromium could not be installed: the browser tests cannot run."; \
-		else \
-			echo "Chromium is missing and only root can install it: the browser tests cannot run."; \
-		fi; \
-	fi
+	$(call debian_packages,the browser tests,$(CHROMIUM_PACKAGES),[ -x /usr/bin/chromium ])
 	@if ! command -v npm >/dev/null; then \
 		echo "npm is missing: axe-core cannot be installed and the browser tests cannot run."; \
 	elif [ ! -f $(BROWSER_DIR)/node_modules/axe-core/axe.min.js ] \
@@ -121,20 +118,7 @@ clean:
 RELIABILITY_PACKAGES := nginx redis-server postgresql-15
 .PHONY: test-reliability
 test-reliability: install
-	@missing=""; \
-	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
-	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
-	[ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing="$$missing postgresql-15"; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing Debian's$$missing for the reliability tests."; \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing \
-			|| { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; } \
-			|| echo "$$missing could not be installed: the tests that need them cannot run."; \
-		else \
-			echo "$$missing missing and only root can install them: the tests that need them cannot run."; \
-		fi; \
-	fi
+	$(call debian_packages,the reliability tests,$(RELIABILITY_PACKAGES),[ -x /usr/sbin/nginx ] && command -v redis-server >/dev/null && [ -x /usr/lib/postgresql/15/bin/pg_ctl ])
 	@if $(BIN)/python -m tests.services_available "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
 		DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" $(BIN)/pytest tests/reliability; \
 	elif [ -n "$$CI" ]; then \
@@ -151,15 +135,7 @@ test-reliability: install
 BENCH_ARGS ?=
 .PHONY: bench bench-quick bench-wrk
 bench-wrk:
-	@if ! command -v wrk >/dev/null; then \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "Installing Debian's wrk for the benchmark."; \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk \
-			|| { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }; \
-		else \
-			echo "wrk is missing and only root can install it (apt-get install wrk)."; exit 1; \
-		fi; \
-	fi
+	$(call debian_packages,the benchmark,wrk,command -v wrk >/dev/null)
 
 bench: install bench-wrk
 	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
