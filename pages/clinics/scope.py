@@ -164,6 +164,25 @@ class ClinicScope:
         roots = GroupPagePermission.objects.filter(group__user=self.user).values_list("page__path", flat=True)
         return [site for site in sites if any(site.root_page.path.startswith(root) for root in roots)]
 
+    @cached_property
+    def network_roots(self):
+        """Tree paths the user holds page permissions on outside every clinic's tree: the procedure library's root
+        for its editors and reviewers. A permission on a page above a clinic's tree is no network root."""
+        if not self.active:
+            return []
+        clinic_paths = [site.root_page.path for site in Site.objects.select_related("root_page")]
+        roots = set(GroupPagePermission.objects.filter(group__user=self.user).values_list("page__path", flat=True))
+        return sorted(
+            root for root in roots if not any(path.startswith(root) or root.startswith(path) for path in clinic_paths)
+        )
+
+    def network_pages(self):
+        """The pages of the network trees the user works on (network_roots), outside every clinic."""
+        condition = Q(pk__in=[])
+        for root in self.network_roots:
+            condition |= Q(path__startswith=root)
+        return Page.objects.filter(condition)
+
     def editable_clinics(self, directory):
         """The clinics of `directory` in whose tree the user may edit pages: the only ones a report may offer."""
         if not self.active:
@@ -186,7 +205,7 @@ class ClinicScope:
         """Every page of the user's clinics, plus the tree root (the page chooser starts there)."""
         if self.is_network_admin:
             return Page.objects.all()
-        return Page.objects.filter(depth=1) | pages_in_sites(self.page_sites)
+        return Page.objects.filter(depth=1) | pages_in_sites(self.page_sites) | self.network_pages()
 
     def own_pages(self):
         """The pages of the user's clinics, without the tree root."""
