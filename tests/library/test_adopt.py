@@ -3,8 +3,8 @@ reviewer and none of the master's images."""
 
 import pytest
 from django.urls import reverse
-from wagtail.images.tests.utils import get_test_image_file
 from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 
 from pages.library.records import LibraryAdoption
 from pages.models import ProcedurePage, RecoveryGuidancePage
