@@ -3,6 +3,10 @@
 A master holds the same sections as the clinic page it is adopted into (the field definitions are taken from the
 clinic page types, so the two cannot drift), but nothing a clinic owns: no images, no clinicians, no patient
 messages. Its review is the library's own workflow (library/setup.py); who reviewed it is written as text.
+
+The library is in no clinic's tree, so the clinics' reference rule (PageReferencesMixin) finds nothing there its
+own: a master can point at no clinic's image, document or page, and network editors cannot carry one clinic's
+items to the others through it.
 """
 
 from django.db import models
@@ -14,6 +18,7 @@ from wagtail.search import index
 
 from pages.content.procedures import ProcedurePage
 from pages.content.recovery import RecoveryGuidancePage
+from pages.content.references import PageReferencesMixin
 from pages.fields import line
 
 NOT_REVIEWED = "A library page goes live only once its medical reviewer is named (Medical review, on the Content tab)."
@@ -29,7 +34,7 @@ class NotServed:
         return []
 
 
-class LibraryIndexPage(NotServed, Page):
+class LibraryIndexPage(NotServed, PageReferencesMixin, Page):
     """The root of the procedure library: under the Wagtail root, and no Site points at it."""
 
     introduction = models.TextField(
@@ -47,7 +52,7 @@ class LibraryIndexPage(NotServed, Page):
         verbose_name = "procedure library"
 
 
-class MasterPage(NotServed, Page):
+class MasterPage(NotServed, PageReferencesMixin, Page):
     """What every master has: its sections (added per type below) and its recorded review."""
 
     reviewed_by = line(

@@ -2,10 +2,12 @@
 reviewer and none of the master's images."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
+from pages.library import sections
 from pages.library.records import LibraryAdoption
 from pages.models import ProcedurePage, RecoveryGuidancePage
 from tests.library.support import MASTER_HOW, MASTER_TITLE, adopt_url, build_master
@@ -35,14 +37,32 @@ def test_an_editor_adopts_a_master_as_a_draft_in_their_clinic(client, clinic_a, 
     assert LibraryAdoption.objects.filter(page=recovery).exists()
 
 
-def test_the_copy_drops_the_masters_images(client, clinic_a, library, editor_a):
-    image = get_image_model().objects.create(title="Library room", file=get_test_image_file())
-    master = build_master(library, image=image)
-    client.force_login(editor_a)
-    client.post(adopt_url(master), {"clinic": clinic_a.site.pk})
-    page = LibraryAdoption.objects.get(master=master).page.specific
-    assert [block.block_type for block in page.body] == ["paragraph"]
-    assert page.hero_image is None
+def test_a_master_refuses_any_clinics_image(clinic_a, library):
+    image = get_image_model().objects.create(
+        title="Alpha room", file=get_test_image_file(), collection=clinic_a.collection
+    )
+    with pytest.raises(ValidationError, match="not available"):
+        build_master(library, image=image)
+
+
+def test_a_copy_drops_image_blocks_and_unlinks_pages(clinic_a):
+    image = get_image_model().objects.create(title="Room", file=get_test_image_file())
+    body_field = ProcedurePage._meta.get_field("body")
+    body = body_field.to_python(
+        [
+            {
+                "type": "paragraph",
+                "value": '<p>See <a linktype="page" id="1">this page</a> or <a href="https://x.org">x</a>.</p>',
+            },
+            {"type": "image", "value": {"image": image.pk, "alt_text": "Room", "caption": ""}},
+        ]
+    )
+    copied = sections.for_clinic(body_field, body)
+    assert [block.block_type for block in copied] == ["paragraph"]
+    html = copied[0].value.source
+    assert 'linktype="page"' not in html and "this page" in html and "https://x.org" in html
+    how = ProcedurePage._meta.get_field("how_it_works")
+    assert sections.for_clinic(how, '<p><a linktype="document" id="3">leaflet</a></p>') == "<p><a>leaflet</a></p>"
 
 
 def test_a_clinic_adopts_a_master_once(client, clinic_a, master, editor_a):

@@ -1,7 +1,6 @@
 """Staying current: a revised master shows on each copy, section by section; the clinic takes or keeps each one."""
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from pages.library.adoption import AdoptionRefused, Versions, adopt, decide
