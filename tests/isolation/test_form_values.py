@@ -31,8 +31,8 @@ from pages.clinics.references import ClinicReferencesFormMixin, ClinicReferences
 from pages.models import ClinicSettings
 from tests.factories import role_user
 from tests.isolation.form_values import (
-    REFUSAL,
     LIBRARY_MODELS,
+    REFUSAL,
     clinic_models,
     edit_post,
     reference_slots,
