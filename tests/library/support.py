@@ -17,14 +17,14 @@ def publish(page):
     return page
 
 
-def build_master(root, image=None):
+def build_master(root, image=None, slug="facet-joint-injections"):
     body = [("paragraph", "<p>Ask us anything before the day.</p>")]
     if image is not None:
         body.append(("image", {"image": image, "alt_text": "The treatment room", "caption": ""}))
     master = root.add_child(
         instance=MasterProcedurePage(
             title=MASTER_TITLE,
-            slug="facet-joint-injections",
+            slug=slug,
             live=False,
             summary="A facet joint injection puts medicine into a small joint in your spine to ease pain.",
             what_it_is="<p>Facet joints are small joints between the bones of your spine.</p>",
