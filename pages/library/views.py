@@ -89,6 +89,8 @@ def library_master(request, master_id):
         "master": published,
         "sections": [(_label(model, name), _text(published, name)) for name in model.sections()],
         "children": children,
+        # The library's own editors get to the editor from here; clinic staff read only.
+        "can_edit": master.permissions_for_user(request.user).can_edit(),
         "clinics": [clinic for clinic, _home in adopting_clinics(request.user)]
         if isinstance(master, MasterProcedurePage)
         else [],
