@@ -5,11 +5,16 @@ parts are dropped when a section is copied into a clinic page, and the clinic ad
 the text itself stay. Pure functions over a field and its value: no database, no page types.
 """
 
+import re
+
 from wagtail import blocks
 from wagtail.fields import RichTextField, StreamField
 
 from pages.content.readability import html_to_text, stream_text
 from pages.content.references import strip_block, strip_rich_text
+
+# The rich-text editor tags each paragraph with a random key when the page is saved in the admin: not a change.
+BLOCK_KEY = re.compile(r'\s+data-block-key="[^"]*"')
 
 
 def _refuse_everything(_model, _pk):
@@ -21,14 +26,14 @@ def _without_ids(raw):
         return [_without_ids(item) for item in raw]
     if isinstance(raw, dict):
         return {key: _without_ids(value) for key, value in raw.items() if key != "id"}
-    return raw
+    return BLOCK_KEY.sub("", raw) if isinstance(raw, str) else raw
 
 
 def comparable(field, value):
-    """A value two versions of a section can be compared by: StreamField blocks without their ids."""
+    """A value two versions of a section can be compared by: without StreamField block ids or rich-text editor keys."""
     if isinstance(field, StreamField):
         return _without_ids(field.stream_block.get_prep_value(value))
-    return value or ""
+    return _without_ids(str(value or ""))
 
 
 def _points_elsewhere(block):

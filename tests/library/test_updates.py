@@ -165,3 +165,11 @@ def test_the_other_clinics_copy_is_untouched_by_a_take(client, adoption_a, adopt
     assert adoption_b.page.specific.get_latest_revision_as_object().how_it_works == MASTER_HOW
     assert Versions(adoption_b).pending() == ["how_it_works"]
     assert LibraryAdoption.objects.get(pk=adoption_b.pk).section_revisions == {}
+
+
+def test_saving_a_master_in_the_editor_without_changing_its_words_changes_no_section(adoption_a, master):
+    # The rich-text editor keys every paragraph on save; the words are the same.
+    keyed = master.specific.what_it_is.replace("<p>", '<p data-block-key="k3y9x">')
+    revise(master, what_it_is=keyed, how_it_works=NEW_HOW)
+    adoption_a.refresh_from_db()
+    assert Versions(adoption_a).pending() == ["how_it_works"]
