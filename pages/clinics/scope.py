@@ -154,9 +154,18 @@ class ClinicScope:
     # --- Page permissions: the clinics' trees ------------------------------------------------------------------
 
     @cached_property
+    def _all_sites(self):
+        return list(Site.objects.select_related("root_page"))
+
+    def _page_permissions(self):
+        """The user's GroupPagePermission rows as Wagtail's page policy caches them for the request: no query of
+        their own once Wagtail checked a page permission."""
+        return policy_registry.get_by_type(Page).get_cached_permissions_for_user(self.user)
+
+    @cached_property
     def page_sites(self):
         """The clinics in whose tree the user holds any page permission, as Sites with their root pages."""
-        sites = list(Site.objects.select_related("root_page"))
+        sites = self._all_sites
         if self.is_network_admin:
             return sites
         if not self.active:
@@ -168,13 +177,24 @@ class ClinicScope:
     def network_roots(self):
         """Tree paths the user holds page permissions on outside every clinic's tree: the procedure library's root
         for its editors and reviewers. A permission on a page above a clinic's tree is no network root."""
-        if not self.active:
+        if not self.active or self.user.is_superuser:
             return []
-        clinic_paths = [site.root_page.path for site in Site.objects.select_related("root_page")]
-        roots = set(GroupPagePermission.objects.filter(group__user=self.user).values_list("page__path", flat=True))
+        roots = {permission.page.path for permission in self._page_permissions()}
+        if not roots:
+            return []
+        clinic_paths = [site.root_page.path for site in self._all_sites]
         return sorted(
             root for root in roots if not any(path.startswith(root) or root.startswith(path) for path in clinic_paths)
         )
+
+    @property
+    def edits_pages(self):
+        """Whether the user may edit pages anywhere (a clinic's, the library's): no query of its own."""
+        if not self.active:
+            return False
+        if self.user.is_superuser:
+            return True
+        return any(permission.permission.codename in PAGE_EDIT_CODENAMES for permission in self._page_permissions())
 
     def network_pages(self):
         """The pages of the network trees the user works on (network_roots), outside every clinic."""
@@ -192,7 +212,7 @@ class ClinicScope:
         # The permission rows Wagtail's page policy caches on the user for the request: no query of its own.
         paths = [
             permission.page.path
-            for permission in policy_registry.get_by_type(Page).get_cached_permissions_for_user(self.user)
+            for permission in self._page_permissions()
             if permission.permission.codename in PAGE_EDIT_CODENAMES
         ]
         return [

@@ -21,10 +21,7 @@ def editable_clinics(user):
 
 def may_read_library(user):
     """Network admins, the library's own editors and reviewers, and anyone who may edit a clinic's pages."""
-    scope = ClinicScope.of(user)
-    if not scope.active:
-        return False
-    return scope.is_network_admin or bool(scope.network_roots) or bool(editable_clinics(user))
+    return ClinicScope.of(user).edits_pages
 
 
 def adopting_clinics(user):
