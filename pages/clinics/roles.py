@@ -66,5 +66,12 @@ MODERATORS = Role(
 ROLES = (EDITORS, MEDICAL_REVIEWERS, MODERATORS)
 
 
+# The procedure library (pages/library/): one network-wide tree outside every clinic, so these groups are the
+# network's, not a clinic's. Editors write master pages; medical reviewers approve them in the library's review.
+LIBRARY_EDITORS = Role("Library editors", page_permissions=PAGE_EDIT_TYPES)
+LIBRARY_REVIEWERS = Role("Library medical reviewers", page_permissions=PAGE_REVIEW_TYPES)
+LIBRARY_ROLES = (LIBRARY_EDITORS, LIBRARY_REVIEWERS)
+
+
 def group_name(clinic_name, role):
     return f"{clinic_name} {role.suffix}"

@@ -154,15 +154,54 @@ class ClinicScope:
     # --- Page permissions: the clinics' trees ------------------------------------------------------------------
 
     @cached_property
+    def _all_sites(self):
+        return list(Site.objects.select_related("root_page"))
+
+    def _page_permissions(self):
+        """The user's GroupPagePermission rows as Wagtail's page policy caches them for the request: no query of
+        their own once Wagtail checked a page permission."""
+        return policy_registry.get_by_type(Page).get_cached_permissions_for_user(self.user)
+
+    @cached_property
     def page_sites(self):
         """The clinics in whose tree the user holds any page permission, as Sites with their root pages."""
-        sites = list(Site.objects.select_related("root_page"))
+        sites = self._all_sites
         if self.is_network_admin:
             return sites
         if not self.active:
             return []
         roots = GroupPagePermission.objects.filter(group__user=self.user).values_list("page__path", flat=True)
         return [site for site in sites if any(site.root_page.path.startswith(root) for root in roots)]
+
+    @cached_property
+    def network_roots(self):
+        """Tree paths the user holds page permissions on outside every clinic's tree: the procedure library's root
+        for its editors and reviewers. A permission on a page above a clinic's tree is no network root."""
+        if not self.active or self.user.is_superuser:
+            return []
+        roots = {permission.page.path for permission in self._page_permissions()}
+        if not roots:
+            return []
+        clinic_paths = [site.root_page.path for site in self._all_sites]
+        return sorted(
+            root for root in roots if not any(path.startswith(root) or root.startswith(path) for path in clinic_paths)
+        )
+
+    @property
+    def edits_pages(self):
+        """Whether the user may edit pages anywhere (a clinic's, the library's): no query of its own."""
+        if not self.active:
+            return False
+        if self.user.is_superuser:
+            return True
+        return any(permission.permission.codename in PAGE_EDIT_CODENAMES for permission in self._page_permissions())
+
+    def network_pages(self):
+        """The pages of the network trees the user works on (network_roots), outside every clinic."""
+        condition = Q(pk__in=[])
+        for root in self.network_roots:
+            condition |= Q(path__startswith=root)
+        return Page.objects.filter(condition)
 
     def editable_clinics(self, directory):
         """The clinics of `directory` in whose tree the user may edit pages: the only ones a report may offer."""
@@ -173,7 +212,7 @@ class ClinicScope:
         # The permission rows Wagtail's page policy caches on the user for the request: no query of its own.
         paths = [
             permission.page.path
-            for permission in policy_registry.get_by_type(Page).get_cached_permissions_for_user(self.user)
+            for permission in self._page_permissions()
             if permission.permission.codename in PAGE_EDIT_CODENAMES
         ]
         return [
@@ -186,7 +225,7 @@ class ClinicScope:
         """Every page of the user's clinics, plus the tree root (the page chooser starts there)."""
         if self.is_network_admin:
             return Page.objects.all()
-        return Page.objects.filter(depth=1) | pages_in_sites(self.page_sites)
+        return Page.objects.filter(depth=1) | pages_in_sites(self.page_sites) | self.network_pages()
 
     def own_pages(self):
         """The pages of the user's clinics, without the tree root."""

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -17,6 +18,7 @@ from pages.clinics.onboarding import create_or_update_clinic
 from pages.clinics.roles import ROLES
 from pages.demo import content as demo_content
 from pages.demo import site_content
+from pages.demo.library import ensure_demo_library
 from pages.models import (
     Clinician,
     ContactFormField,
@@ -33,6 +35,7 @@ from pages.patient_messages import rules
 
 SUPERUSER = ("admin", "clinic-admin-demo")
 STAFF_PASSWORD = "clinic-staff-demo"
+LIBRARY_ACCOUNTS = {"Library editors": "library-editor", "Library medical reviewers": "library-reviewer"}
 ROLE_ACCOUNTS = {"editors": "editor", "medical reviewers": "reviewer", "moderators": "moderator"}
 
 
@@ -260,6 +263,7 @@ def build_demo(port=8000):
     """Create or refresh the demo clinics and accounts; returns lines describing what to open and how to log in."""
     lines = []
     ensure_user(SUPERUSER[0], SUPERUSER[1], "admin@example.com", superuser=True)
+    homes = []
     for demo in CLINICS:
         result = create_or_update_clinic(demo.name, demo.hostname, port, **demo.settings)
         home = result.home_page
@@ -288,5 +292,11 @@ def build_demo(port=8000):
             reviewer.save(update_fields=["user"])
         # After the accounts: the clinic's demo moderator approved and answered the messages.
         ensure_messages(pages, result, demo, accounts["moderators"])
+        homes.append((result.site, home))
+    ensure_demo_library(ensure_page, homes)
+    lines.append("Procedure library (Procedure library in the admin menu):")
+    for group, username in LIBRARY_ACCOUNTS.items():
+        ensure_user(username, STAFF_PASSWORD, f"{username}@example.com", groups=[Group.objects.get(name=group)])
+        lines.append(f"    {group.lower():<18} {username} / {STAFF_PASSWORD}")
     lines.append(f"Network admin (superuser): {SUPERUSER[0]} / {SUPERUSER[1]}  at http://localhost:{port}/admin/")
     return lines

@@ -104,7 +104,7 @@ def known(user, kind):
     if kind == PAGE:
         if scope.is_network_admin:
             return Page.objects.all()
-        return Page.objects.filter(depth=1) | pages_in_sites(scope.sites())
+        return Page.objects.filter(depth=1) | pages_in_sites(scope.sites()) | scope.network_pages()
     model = get_image_model() if kind == IMAGE else get_document_model()
     return model.objects.all() if scope.is_network_admin else scope.media(model)
 

@@ -15,6 +15,8 @@ from pages.content.procedures import ProcedurePage
 from pages.content.recovery import RecoveryGuidancePage
 from pages.content.team import TeamPage
 from pages.content.treatments import TreatmentsIndexPage
+from pages.library.pages import LibraryIndexPage, MasterProcedurePage, MasterRecoveryPage
+from pages.library.records import LibraryAdoption
 from pages.patient_messages.models import PatientMessage, Status
 from pages.patient_messages.page import PatientMessagesMixin
 from pages.wordpress.models import WordPressOrigin
@@ -27,6 +29,10 @@ __all__ = [
     "ContactFormField",
     "ContactPage",
     "GeneralPage",
+    "LibraryAdoption",
+    "LibraryIndexPage",
+    "MasterProcedurePage",
+    "MasterRecoveryPage",
     "MedicalReviewMixin",
     "NewsIndexPage",
     "PatientMessage",

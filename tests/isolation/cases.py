@@ -72,6 +72,10 @@ class CaseBuilder:
             {"uploaded_image": v(b.uploaded_image, "uploaded image file")},
             {"uploaded_document": v(b.uploaded_document, "uploaded document file")},
             {"editing_session": v(b.editing_session, "editing session"), "page": v(b.procedure, "procedure page")},
+            # The library's masters are shared; clinic B's pages, its adopted copy among them, are no master.
+            {"master": v(b.procedure, "procedure page")},
+            {"master": v(b.adoption.page, "adopted library copy")},
+            {"adoption": v(b.adoption, "library adoption")},
         ]
         bundles += [{"user": v(user, f"{role} user")} for role, user in b.users.items()]
         bundles += [{"group": v(group, f"{role} group")} for role, group in b.groups.items()]

@@ -28,9 +28,12 @@ from wagtail.models import Page, ReferenceIndex
 from wagtail.rich_text import features as feature_registry
 from wagtail.test.utils.form_data import nested_form_data, querydict_from_html, rich_text, streamfield
 
+from pages.library.pages import MASTER_MODELS, LibraryIndexPage
+from pages.library.setup import ensure_library
 from pages.models import ArticlePage, ClinicSettings, GeneralPage, NewsIndexPage, TeamPage, TreatmentsIndexPage
 from tests.factories import ContactPageFactory, ProcedurePageFactory, RecoveryGuidancePageFactory
 from tests.isolation.world import A_PREFIX, B_PREFIX
+from tests.library.support import build_master
 
 Image = get_image_model()
 Document = get_document_model()
@@ -41,6 +44,8 @@ KINDS = ("image", "document", "page")
 RICH_TEXT_FEATURE_OF = {"page": "link", "document": "document-link", "image": "image"}
 ALL_RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", *RICH_TEXT_FEATURE_OF.values()]
 REFUSAL = "not available to this clinic"
+# The library's page types: edited by network staff only, and held to the same rule (their pages are no clinic's).
+LIBRARY_MODELS = (LibraryIndexPage, *MASTER_MODELS)
 
 
 def kind_of(model):
@@ -342,9 +347,14 @@ def reference_world(clinic_a, clinic_b):
         },
     )
     world.own["page"], world.theirs["page"] = draft_a, draft_b
+    # The procedure library's pages: in no clinic, so clinic B's items are no more theirs than clinic A's.
+    library = build_master(ensure_library()).get_parent()
     for model in clinic_models():
         if model is ClinicSettings:
             world.targets[model] = clinic_a.settings
+            continue
+        if model in LIBRARY_MODELS:
+            world.targets[model] = model.objects.descendant_of(library, inclusive=True).live().order_by("path").first()
             continue
         # The first page of the type in clinic A's tree: the home page, or one made above.
         page = model.objects.descendant_of(home_a, inclusive=True).live().order_by("path").first()

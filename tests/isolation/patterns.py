@@ -161,6 +161,9 @@ PARAM_KINDS = {
     "session_id": "editing_session",
     "workflow_pk": "workflow",
     "filter_spec": "filter_spec",
+    # The procedure library (pages/library/views.py).
+    "master_id": "master",
+    "adoption_id": "adoption",
 }
 # What `pk` (and the like) means where the view does not name its model.
 PK_KINDS = {

@@ -31,6 +31,7 @@ from pages.clinics.references import ClinicReferencesFormMixin, ClinicReferences
 from pages.models import ClinicSettings
 from tests.factories import role_user
 from tests.isolation.form_values import (
+    LIBRARY_MODELS,
     REFUSAL,
     clinic_models,
     edit_post,
@@ -54,6 +55,8 @@ ALL_ROLES = (*ROLES, NETWORK_ADMIN)
 REACHES = {
     "page": {"editors", "medical reviewers", NETWORK_ADMIN},
     "settings": {"medical reviewers", NETWORK_ADMIN},
+    # The procedure library: no clinic role edits it (its own network groups do: tests/library/).
+    "library": {NETWORK_ADMIN},
 }
 STATS = Counter()
 
@@ -98,7 +101,7 @@ def _urls(target):
         edit=reverse("wagtailadmin_pages:edit", args=[target.pk]),
         preview=preview if isinstance(target, PreviewableMixin) else None,
         form_id="page-edit-form",
-        family="page",
+        family="library" if isinstance(target, LIBRARY_MODELS) else "page",
     )
 
 
@@ -256,7 +259,7 @@ def test_clinic_b_items_posted_into_clinic_a_forms_are_not_saved_shown_or_named(
     STATS["reached"] += 1
 
     # Reviewers and network admins publish (the path a published page takes); editors save drafts.
-    publish = urls.family == "page" and role != "editors"
+    publish = urls.family in ("page", "library") and role != "editors"
     data = edit_post(opened, target, urls.form_id)
     _control_post_is_valid(client, target, urls, data, publish)
 

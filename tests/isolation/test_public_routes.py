@@ -27,6 +27,7 @@ from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import CollectionViewRestriction, PageViewRestriction, get_page_models
 
+from pages.library.setup import ensure_library
 from pages.models import ArticlePage, GeneralPage, NewsIndexPage
 from tests.factories import (
     ContactPageFactory,
@@ -35,6 +36,7 @@ from tests.factories import (
     RecoveryGuidancePageFactory,
 )
 from tests.isolation.responses import response_text
+from tests.library.support import build_master, revise
 
 PLATFORM_HOST = "testserver"  # in PLATFORM_HOSTS (settings/test.py)
 UNKNOWN_HOST = "unknown.example.org"
@@ -395,6 +397,29 @@ def test_no_public_route_shows_the_other_clinic_on_any_host(client, public_world
     assert not problems, f"{len(problems)} public response(s) show another clinic:\n  " + "\n  ".join(problems)
     assert not blind, "The marker check would be blind:\n  " + "\n  ".join(blind)
     assert not unreached, f"Routes that answer none of their own clinic's objects on its host: {unreached}"
+
+
+def test_no_public_route_shows_the_procedure_library_on_any_host(client, public_world):
+    """The library (pages/library/) is no clinic's: every public route, its own pages' paths and searches for its
+    words answer on no host with any of its titles, slugs or text."""
+    library = ensure_library()
+    master = build_master(library, slug="librarium-facet")
+    revise(master, title="Librarium facet master", summary="Librarium summary words for every clinic.")
+    recovery = master.get_children().get()
+    markers = ["Librarium facet master", "librarium-facet", "Librarium summary words", recovery.title, library.title]
+    urls = [url for route in all_routes(public_world) for _filling, url in route.urls]
+    urls += [page.url_path for page in (library, master, recovery)]
+    urls += ["/" + page.url_path.split("/", 2)[2] for page in (master, recovery)]  # as if under a clinic's root
+    # The search page repeats the query, so it is asked for the words, never for a marker itself.
+    urls += ["/search/?q=summary+words", "/search/?q=facet+master", "/sitemap.xml"]
+    client.raise_request_exception = False
+    problems = []
+    for url in dict.fromkeys(urls):
+        for host, _own in hosts(public_world):
+            shown = shown_markers(answer_text(client.get(url, HTTP_HOST=host)), markers)
+            if shown:
+                problems.append(f"GET {host}{url}: shows {shown}")
+    assert not problems, "The procedure library shows on a public host:\n  " + "\n  ".join(problems)
 
 
 def test_control_a_download_carries_its_clinics_markers(client, public_world):

@@ -25,6 +25,9 @@ REFUSALS = {403, 404}
 # (the matrix proves each refuses clinic B's). A new id-like parameter must be added here or taught to
 # pages/isolation/ids.py, so it is decided the day it appears.
 NOT_SEALED_HERE = {
+    "master_id": "a procedure library master, shared by design: pages/library/access.py answers 404 for anything "
+    "but a published master",
+    "adoption_id": "a library adoption: pages/library/access.py answers 404 for one of a clinic the user cannot edit",
     "revision_id": "a revision, in URLs that also name its page (sealed by the page's id)",
     "revision_id_a": "a revision (or earliest/live), next to its page's id",
     "revision_id_b": "a revision (or latest/live), next to its page's id",

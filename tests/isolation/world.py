@@ -28,6 +28,8 @@ from wagtail.models import (
 )
 from wagtail_factories import DocumentFactory, ImageFactory
 
+from pages.library.adoption import adopt
+from pages.library.setup import ensure_library
 from pages.models import ContactFormField, PatientMessage
 from tests.factories import (
     ClinicFactory,
@@ -38,6 +40,7 @@ from tests.factories import (
     UserFactory,
     role_user,
 )
+from tests.library.support import build_master
 
 Image = get_image_model()
 Document = get_document_model()
@@ -82,6 +85,7 @@ class ClinicWorld:
     task_state: TaskState
     log_entries: list
     clinician: object = None
+    adoption: object = None  # the clinic's copy of the procedure library's master (pages/library/)
 
     @property
     def site(self):
@@ -141,6 +145,7 @@ class ClinicWorld:
             ("workflow state", self.workflow_state),
             ("task state", self.task_state),
             ("clinician", self.clinician),
+            ("library adoption", self.adoption),
         ]
         found += [(f"audit entry ({entry.action})", entry) for entry in self.log_entries]
         return found
@@ -298,8 +303,22 @@ def build_clinic(prefix):
     )
 
 
+def adopt_library_master(master, side):
+    """The clinic's adopted copy of the shared master, renamed after the clinic so a sight of it is a leak."""
+    editor = side.users["editors"]
+    side.adoption = adopt(master, side.site, side.home, editor)
+    copy = side.adoption.page.specific
+    copy.title = f"{side.prefix}-AdoptedPage"
+    copy.save_revision(user=editor)
+    Page.objects.filter(pk=copy.pk).update(title=copy.title, draft_title=copy.title)
+
+
 def build_world():
     a = build_clinic(A_PREFIX)
     b = build_clinic(B_PREFIX)
+    # The library is shared: one master, adopted by both clinics.
+    master = build_master(ensure_library()).specific
+    for side in (a, b):
+        adopt_library_master(master, side)
     superuser = UserFactory(username="isolation-network-admin", is_superuser=True, is_staff=True)
     return World(a=a, b=b, superuser=superuser)
