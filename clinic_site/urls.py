@@ -23,6 +23,7 @@ urlpatterns = [
     # Wagtail's dashboard, named for the user's clinic (pages/patient_messages/admin/dashboard.py).
     path("admin/", admin_view(ClinicHomeView.as_view()), name="clinic_admin_home"),
     path("favicon.svg", favicon.favicon, name="favicon"),
+    path("brand.css", favicon.brand_css, name="brand_css"),
     # Ahead of Wagtail's admin, at the same prefix: the clinic-isolation seals (pages/isolation/urls.py).
     path("admin/", include(isolation_urls)),
     path("admin/", include(wagtailadmin_urls)),

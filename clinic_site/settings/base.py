@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -327,7 +327,8 @@ def content_security_policies(report_only, report_uri=""):
     reported (to `report_uri` when given, and in the browser's console).
 
     Patient pages load everything from their own host and use no inline script, event handler or style attribute.
-    The one inline <style>, the clinic's brand colours in base.html, carries the response's nonce. JSON-LD
+    The clinic's brand colours are a stylesheet of its own (/brand.css), so no nonce is needed: a nonce in a page
+    that the page cache keeps would be the same for every visitor. JSON-LD
     (<script type="application/ld+json">) is a data block the browser never runs, so script-src does not apply to
     it and search engines still read it.
 
@@ -339,7 +340,7 @@ def content_security_policies(report_only, report_uri=""):
     directives = {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, NONCE],
+        "style-src": [SELF],
         "img-src": [SELF],
         "font-src": [SELF],
         "connect-src": [SELF],

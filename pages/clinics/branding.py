@@ -80,3 +80,9 @@ def favicon_svg(colour, name):
 def favicon_version(svg):
     """A short fingerprint of an icon, for its URL: a new colour or name is a new URL, so caches can keep each."""
     return hashlib.sha256(svg.encode()).hexdigest()[:12]
+
+
+def brand_css(brand, text, link):
+    """The clinic's colours as CSS custom properties; each is a validated "#rrggbb" (re-normalised here)."""
+    brand, text, link = (to_hex(parse_hex(colour)) for colour in (brand, text, link))
+    return f"body {{ --brand: {brand}; --brand-text: {text}; --brand-link: {link}; }}\n"

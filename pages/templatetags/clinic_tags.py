@@ -28,6 +28,12 @@ def favicon_href(clinic=None):
     return favicon.favicon_href(clinic)
 
 
+@register.simple_tag
+def brand_css_href(clinic):
+    """The URL, with its fingerprint, of `clinic`'s colour stylesheet (loaded settings: no query)."""
+    return favicon.brand_css_href(clinic)
+
+
 @register.filter
 def json_ld(data):
     """A <script type="application/ld+json"> element holding `data`.

@@ -1,6 +1,7 @@
 """Each clinic is served on its own hostname with its own details; no other Host ever shows a clinic."""
 
 import json
+import re
 
 import pytest
 from django.test import override_settings
@@ -19,7 +20,10 @@ def test_each_clinic_site_shows_its_own_name_and_contact_details(clinics, client
         assert details.display_name in html
         assert details.phone in html
         assert all(line in html for line in details.address_lines)
-        assert f"--brand: {details.brand_colour}" in html
+        stylesheet = re.search(r'href="(/brand\.css\?v=[0-9a-f]+)"', html).group(1)
+        colours = client.get(stylesheet, HTTP_HOST=clinic.site.hostname).content.decode()
+        assert f"--brand: {details.brand_colour};" in colours
+        assert other.settings.brand_colour not in colours
         assert other.settings.display_name not in html
         assert other.settings.phone not in html
 

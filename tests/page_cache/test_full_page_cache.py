@@ -28,7 +28,7 @@ def test_a_warm_page_is_answered_from_the_cache_without_rendering(client, page_c
     assert cache_status(again) == "hit"
     assert again.content == first.content
     assert again["Cache-Control"] == first["Cache-Control"]
-    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]  # the page's nonce with it
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
     assert not again.cookies
 
 

@@ -50,9 +50,7 @@ def test_a_page_with_a_form_carries_no_per_visitor_token_and_says_any_cache_may_
 
     assert first.status_code == 200
     assert inputs(first) == ("", "")
-    assert first.content == second.content.replace(
-        second.wsgi_request.csp_nonce.encode(), first.wsgi_request.csp_nonce.encode()
-    )
+    assert first.content == second.content
     assert not first.cookies
     cache_control = set(first["Cache-Control"].split(", "))
     assert cache_control == {
