@@ -81,5 +81,8 @@ def test_a_clinic_moves_its_wordpress_site_in(open_window, server, screenshots, 
     admin.get_by_role("button", name="Approve", exact=True).click()
     expect(admin.get_by_text(re.compile(r"Carol H\. on Evening opening hours, .+: approved\."))).to_be_visible()
     screenshots(admin, "imported-message-approved")
+    # The browser may keep the article it showed a minute ago (README "Page cache and edge cache"): reloading asks
+    # the server, whose caches the approval has purged.
     patient.goto(server.url(clinic, ARTICLE_PATH))
+    patient.reload()
     expect(messages_section(patient).get_by_role("listitem").filter(has_text="Carol Held")).to_be_visible()
