@@ -1,13 +1,13 @@
 """The public list of a page's approved messages, one page of it at a time, without a COUNT when one page holds all.
 
-Django's Paginator counts the rows (one query), then reads the page asked for (another). Most pages have fewer
-messages than fit on one page of the list: reading one row more than a page holds tells that in a single query,
-and answers it with the same rows. When there are more, the rows come with their total (a window count in the same
-query), so the newest page, shown by default, still costs only one more query.
+Django's Paginator counts the rows (one query), then reads the page asked for (another), and for the newest page,
+shown by default, it reads with an OFFSET past every older message. Here the newest page is read from the newest
+end instead: the newest rows, one more than a page holds, tell in a single query whether one page holds them all
+(no COUNT), and otherwise they already hold the last page, so a page with 100,000 messages costs one COUNT (from
+the index) more, never a scan of every message.
 """
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Window
+from django.core.paginator import Page, Paginator
 
 
 def known_count_paginator(object_list, per_page, count):
@@ -25,9 +25,9 @@ def messages_page(queryset, per_page, requested):
     """
     if requested:
         return Paginator(queryset, per_page).get_page(requested)
-    head = list(queryset.annotate(list_total=Window(Count("pk")))[: per_page + 1])
-    total = head[0].list_total if head else 0
-    if total <= per_page:
-        return known_count_paginator(head, per_page, total).page(1)
-    paginator = known_count_paginator(queryset, per_page, total)
-    return paginator.page(paginator.num_pages)
+    newest = list(queryset.reverse()[: per_page + 1])
+    if len(newest) <= per_page:
+        return known_count_paginator(newest[::-1], per_page, len(newest)).page(1)
+    paginator = known_count_paginator(queryset, per_page, queryset.count())
+    on_last_page = paginator.count - (paginator.num_pages - 1) * per_page
+    return Page(newest[:on_last_page][::-1], paginator.num_pages, paginator)
