@@ -257,7 +257,8 @@ FORM_FILL_SECONDS = max(
 
 
 class FormTimer:
-    """Started when a form is shown; `wait()` before sending it lets the time trap's minimum pass."""
+    """Started when a form is shown (its tokens are fetched as the visitor starts on it, or come with an answer
+    that shows it again); `wait()` before sending it lets the time trap's minimum pass."""
 
     def __init__(self):
         self.shown_at = time.monotonic()
