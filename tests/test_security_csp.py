@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from wagtail.documents.models import Document
 
-from clinic_site.settings.base import content_security_policies
+from clinic_site.settings.content_policy import content_security_policies
 from tests.contact.support import form_data
 from tests.factories import ContactPageFactory, ProcedurePageFactory, RecoveryGuidancePageFactory
 from tests.patient_messages.support import message_data
