@@ -2,8 +2,9 @@
 
 The whole clinic site (menus, the sitemap, listings and search all show other pages): a page published,
 unpublished, moved or deleted; a view restriction added, changed or removed; the clinic's settings or its Site
-saved. Every clinic: an image changed (an image may be shown by any clinic's pages through its renditions, and
-images change seldom). One page with every message page number: its public messages changed (approved, rejected,
+saved, or an image of its collection changed (the reference rule keeps a clinic's pages to its own images; an image
+moved between collections purges both clinics). Every clinic: an image outside every clinic's collection changed,
+as nothing says which pages may show it. One page with every message page number: its public messages changed (approved, rejected,
 restored, replied to, redacted or erased; `public_messages_changed`).
 
 Not purged, but bounded by PAGE_CACHE_SECONDS: what changes with the clock alone, such as messages closing a set
@@ -14,10 +15,10 @@ import threading
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Collection, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from pages.clinics.models import ClinicSettings
@@ -130,8 +131,36 @@ def site_changed(sender, instance, **kwargs):
     purge_sites([instance.pk])
 
 
+def clinic_site_ids_of_collections(collection_ids):
+    """The ids of the clinics' Sites whose collection holds each of these collections, or None when one of them is
+    in no clinic's collection (the root collection, or a top-level one named after no Site: pages/clinics/
+    references.py, ClinicBounds)."""
+    collection_ids = set(collection_ids)
+    paths = set(Collection.objects.filter(pk__in=collection_ids).values_list("path", flat=True))
+    top_length = Collection.steplen * 2
+    if not paths or len(paths) < len(collection_ids) or any(len(path) < top_length for path in paths):
+        return None  # the root collection, or one gone
+    tops = {path[:top_length] for path in paths}
+    names = set(Collection.objects.filter(path__in=tops).values_list("name", flat=True))
+    site_ids = set(Site.objects.filter(site_name__in=names).values_list("pk", flat=True))
+    return site_ids if len(site_ids) >= len(tops) else None
+
+
+def image_about_to_change(sender, instance, **kwargs):
+    """Remember the collection a stored image is in before it is saved, so that a move purges both clinics."""
+    if instance.pk:
+        instance._page_cache_collection_before = (
+            sender.objects.filter(pk=instance.pk).values_list("collection_id", flat=True).first()
+        )
+
+
 def image_changed(sender, instance, **kwargs):
-    purge_all_sites()
+    collection_ids = {instance.collection_id, getattr(instance, "_page_cache_collection_before", None)} - {None}
+    site_ids = clinic_site_ids_of_collections(collection_ids)
+    if site_ids is None:
+        purge_all_sites()
+    else:
+        purge_sites(site_ids)
 
 
 def messages_changed(sender, page_ids=(), **kwargs):
@@ -150,6 +179,7 @@ def connect():
     post_save.connect(site_changed, sender=Site, dispatch_uid="page-cache-site-saved")
     post_delete.connect(site_changed, sender=Site, dispatch_uid="page-cache-site-deleted")
     image = get_image_model()
+    pre_save.connect(image_about_to_change, sender=image, dispatch_uid="page-cache-image-before")
     post_save.connect(image_changed, sender=image, dispatch_uid="page-cache-image-saved")
     post_delete.connect(image_changed, sender=image, dispatch_uid="page-cache-image-deleted")
     public_messages_changed.connect(messages_changed, dispatch_uid="page-cache-messages")

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.images import get_image_model
-from wagtail.models import PageViewRestriction
+from wagtail.models import Collection, PageViewRestriction
 from wagtail_factories import ImageFactory
 
 from pages.clinics.models import ClinicSettings
@@ -149,6 +149,45 @@ def test_changing_an_image_purges_the_pages_that_may_show_it(client, commit, pro
     assert cache_status(after) == "miss"
     assert re.search(r'src="/media/images/new-logo\.height-80\.[a-z]+"', html(after))
     assert html(after) != before
+
+
+def test_an_image_of_one_clinic_purges_that_clinic_only(client, commit, procedure_a, procedure_b, clinic_a):
+    image = ImageFactory(collection=clinic_a.collection, title="Clinic A photo")
+    purge.discard_pending()
+    visit_twice(client, procedure_a)
+    visit_twice(client, procedure_b)
+
+    image.title = "Clinic A photo, renamed"
+    commit(image.save)
+
+    assert cache_status(visit(client, procedure_a)) == "miss"
+    assert cache_status(visit(client, procedure_b)) == "hit"
+
+
+def test_an_image_moved_to_another_clinic_purges_both(client, commit, procedure_a, procedure_b, clinic_a, clinic_b):
+    image = ImageFactory(collection=clinic_a.collection, title="Moving photo")
+    purge.discard_pending()
+    visit_twice(client, procedure_a)
+    visit_twice(client, procedure_b)
+
+    image = get_image_model().objects.get(pk=image.pk)
+    image.collection = clinic_b.collection
+    commit(image.save)
+
+    assert cache_status(visit(client, procedure_a)) == "miss"  # its pages may still show it
+    assert cache_status(visit(client, procedure_b)) == "miss"
+
+
+def test_an_image_of_no_clinic_purges_every_clinic(client, commit, procedure_a, procedure_b):
+    image = ImageFactory(collection=Collection.get_first_root_node(), title="Shared photo")
+    purge.discard_pending()
+    visit_twice(client, procedure_a)
+    visit_twice(client, procedure_b)
+
+    commit(image.delete)
+
+    assert cache_status(visit(client, procedure_a)) == "miss"
+    assert cache_status(visit(client, procedure_b)) == "miss"
 
 
 # --- Messages: that page, every message page number ---------------------------------------------------------------
