@@ -4,8 +4,8 @@ The whole clinic site (menus, the sitemap, listings and search all show other pa
 unpublished, moved or deleted; a view restriction added, changed or removed; the clinic's settings or its Site
 saved, or an image of its collection changed (the reference rule keeps a clinic's pages to its own images; an image
 moved between collections purges both clinics). Every clinic: an image outside every clinic's collection changed,
-as nothing says which pages may show it. One page with every message page number: its public messages changed (approved, rejected,
-restored, replied to, redacted or erased; `public_messages_changed`).
+as nothing says which pages may show it. One page with every message page number: its public messages changed
+(approved, rejected, restored, replied to, redacted or erased; `public_messages_changed`).
 
 Not purged, but bounded by PAGE_CACHE_SECONDS: what changes with the clock alone, such as messages closing a set
 number of days after a page was first published, or a review date passing.
