@@ -4,8 +4,12 @@ Wagtail's frontend_cache on every change. Anonymous GETs are cached per host; th
 from urllib.parse import urlsplit
 
 import pytest
-from wagtail.models import Site
+from django.core.files.uploadedfile import SimpleUploadedFile
+from wagtail.images import get_image_model
+from wagtail.models import PageViewRestriction, Site
+from wagtail_factories import ImageFactory
 
+from pages.data_care.requests import erase_patient_data
 from pages.models import PatientMessage
 from pages.patient_messages import moderation
 from pages.patient_messages.models import Status
@@ -123,3 +127,106 @@ def test_a_site_purge_empties_only_that_host(varnish, procedure_a, procedure_b):
 
     assert get(varnish, procedure_a)[1]["x-edge-cache"] == "miss"
     assert get(varnish, procedure_b)[1]["x-edge-cache"] == "hit"
+
+
+# --- Every other purge path, through the edge ---------------------------------------------------------------------
+# Each case sets up what the page shows before it is cached and returns (the change, what the next anonymous visit
+# through Varnish must show). The tests above cover publishing, approving, Clinic settings and a Site saved.
+
+
+def _unpublish(procedure, clinic, superuser):
+    return procedure.unpublish, lambda status, body: status == 404
+
+
+def _move(procedure, clinic, superuser):
+    parent = ProcedurePageFactory(parent=clinic.home_page, title="New parent", slug="new-parent")
+    # The old address redirects (Wagtail's automatic redirect) instead of serving the cached page.
+    return (lambda: procedure.move(parent, pos="last-child")), lambda status, body: status == 301
+
+
+def _delete(procedure, clinic, superuser):
+    return procedure.delete, lambda status, body: status == 404
+
+
+def _restrict(procedure, clinic, superuser):
+    def restrict():
+        PageViewRestriction.objects.create(page=procedure, restriction_type=PageViewRestriction.PASSWORD, password="s")
+
+    return restrict, lambda status, body: status == 200 and "Leave a message" not in body
+
+
+def _image(procedure, clinic, superuser):
+    logo = ImageFactory(collection=clinic.collection, title="Logo")
+    clinic.settings.logo = logo
+    clinic.settings.save()
+
+    def replace_the_file():
+        image = get_image_model().objects.get(pk=logo.pk)
+        image.file = SimpleUploadedFile("new-logo.png", ImageFactory.build().file.read())
+        image.save()  # as Wagtail's image form does when a new file is uploaded: save, then drop the old renditions
+        image.renditions.all().delete()
+
+    return replace_the_file, lambda status, body: "new-logo.height-80." in body
+
+
+def _moderated(action):
+    def case(procedure, clinic, superuser):
+        message = PatientMessageFactory(page=procedure, body=PUBLIC_TEXT, status=Status.APPROVED)
+
+        def moderate():
+            moderation.moderate(PatientMessage.objects.filter(pk=message.pk), moderation.ACTIONS[action], superuser)
+
+        return moderate, lambda status, body: status == 200 and PUBLIC_TEXT not in body
+
+    return case
+
+
+def _reply(procedure, clinic, superuser):
+    message = PatientMessageFactory(page=procedure, body=PUBLIC_TEXT, status=Status.APPROVED)
+
+    def reply():
+        moderation.edit_message(PatientMessage.objects.all(), message.pk, superuser, reply="Thank you, Jane!")
+
+    return reply, lambda status, body: "Thank you, Jane!" in body
+
+
+def _erase(procedure, clinic, superuser):
+    PatientMessageFactory(page=procedure, body=PUBLIC_TEXT, status=Status.APPROVED, author_email="erase@example.org")
+    return (lambda: erase_patient_data("erase@example.org")), lambda status, body: PUBLIC_TEXT not in body
+
+
+def _close_messages(procedure, clinic, superuser):
+    def close():
+        procedure.accept_messages = False
+        procedure.save_revision().publish()
+
+    return close, lambda status, body: status == 200 and "Send message" not in body
+
+
+EDGE_CASES = {
+    "unpublished": _unpublish,
+    "moved": _move,
+    "deleted": _delete,
+    "password restriction added": _restrict,
+    "image of the clinic replaced": _image,
+    "message rejected": _moderated("reject"),
+    "message restored to pending": _moderated("restore"),
+    "message marked spam": _moderated("spam"),
+    "message replied to": _reply,
+    "patient's data erased": _erase,
+    "messages closed": _close_messages,
+}
+
+
+@pytest.mark.parametrize("case", EDGE_CASES, ids=list(EDGE_CASES))
+def test_every_change_reaches_the_next_visit_through_the_edge(varnish, procedure_a, clinic_a, superuser, case):
+    path, host = path_of(procedure_a), host_of(procedure_a)
+    change, shows_the_change = EDGE_CASES[case](procedure_a, clinic_a, superuser)
+    cached = warm(varnish, procedure_a)
+    assert not shows_the_change(200, cached), f"{case}: the page showed the change before it was made"
+
+    change()
+
+    status, headers, body = varnish.request("GET", path, host)
+    assert headers.get("x-edge-cache") != "hit", f"{case}: Varnish answered from its old copy"
+    assert shows_the_change(status, body), f"{case}: the next visit (HTTP {status}) does not show the change"
