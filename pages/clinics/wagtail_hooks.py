@@ -1,6 +1,6 @@
 """Clinics' admin registrations: the admin's own stylesheet (clinic_site/static/css/admin.css), the Clinicians
 (with their photo chooser), the network admins' Clinics overview and their dashboard's count of undelivered
-notifications."""
+notifications with its re-send button."""
 
 from django.templatetags.static import static
 from django.urls import path, reverse
@@ -10,7 +10,7 @@ from wagtail.images.views.chooser import viewset as image_chooser_viewset
 from wagtail.permission_policies.sites import SitePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from pages.clinics.admin.notification_failures import NotificationFailuresPanel
+from pages.clinics.admin.notification_failures import RESEND_URL_NAME, NotificationFailuresPanel, resend_notifications
 from pages.clinics.admin.photos import CLINIC_PARAMETER, one_clinics_images
 from pages.clinics.admin.viewset import clinician_viewset
 from pages.clinics.clinicians import Clinician
@@ -40,7 +40,10 @@ def register_clinician_viewset():
 
 @hooks.register("register_admin_urls")
 def register_clinics_overview_url():
-    return [path("clinics/overview/", clinics_overview, name=URL_NAME)]
+    return [
+        path("clinics/overview/", clinics_overview, name=URL_NAME),
+        path("notifications/resend/", resend_notifications, name=RESEND_URL_NAME),
+    ]
 
 
 @hooks.register("register_settings_menu_item")

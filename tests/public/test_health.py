@@ -7,14 +7,16 @@ connections (tests/support.py), one of them on its last attempt.
 import json
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 from wagtail.contrib.forms.models import FormSubmission
+from wagtail.models import ModelLogEntry
 
-from pages.clinics.admin.notification_failures import NotificationFailuresPanel
+from pages.clinics.admin.notification_failures import RESEND_URL_NAME, NotificationFailuresPanel
 from pages.contact.notifications import notify_form_submission
-from pages.mail_retries import RETRY_DELAYS
+from pages.mail_retries import LOG_RESEND, RETRY_DELAYS
 from pages.patient_messages.notifications import notify_new_patient_message
 from pages.public.health import COUNTS_CACHE_KEY
 from tests.factories import PatientMessageFactory, role_user
@@ -101,3 +103,58 @@ def test_clinic_staff_never_see_the_count(one_retrying_and_one_given_up, client,
 
 def test_the_panel_is_silent_while_every_notification_is_delivered(db):
     assert NotificationFailuresPanel().render_html({}) == ""
+
+
+# --- Re-sending what gave up, from the dashboard ---------------------------------------------------------------------
+
+
+def test_the_panel_offers_network_admins_to_send_what_gave_up_again(one_retrying_and_one_given_up, client, superuser):
+    client.force_login(superuser)
+
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+
+    assert f'action="{reverse(RESEND_URL_NAME)}"' in html
+    assert "Send the 1 that gave up again" in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_a_network_admin_sends_what_gave_up_again_and_it_is_audited(
+    one_retrying_and_one_given_up, client, superuser, settings
+):
+    client.force_login(superuser)
+    health(client)  # the counts are now in the cache, as a load balancer's last check left them
+
+    response = client.post(reverse(RESEND_URL_NAME), follow=True)
+
+    assert response.redirect_chain == [(reverse("wagtailadmin_home"), 302)]
+    assert "1 notification queued again" in response.content.decode()
+    assert health(client)[1]["notifications"]["failed"] == 0  # counted afresh, not the cached 1
+    entry = ModelLogEntry.objects.get(action=LOG_RESEND)
+    assert entry.user == superuser
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    run_task_worker()
+    assert len(mail.outbox) == 1  # the contact-form notification that gave up; the other still waits for its retry
+    # Pressing it again finds nothing that gave up: nothing is queued twice.
+    again = client.post(reverse(RESEND_URL_NAME), follow=True)
+    assert "No notification had given up" in again.content.decode()
+    assert ModelLogEntry.objects.filter(action=LOG_RESEND).count() == 1
+
+
+@pytest.mark.parametrize("role", ["moderators", "medical reviewers", "editors"])
+def test_clinic_staff_cannot_send_notifications_again(one_retrying_and_one_given_up, client, clinic_a, role):
+    client.force_login(role_user(clinic_a, role))
+
+    response = client.post(reverse(RESEND_URL_NAME), follow=True)
+
+    # Wagtail's admin answers a refused view with its dashboard and "Sorry, you do not have permission".
+    assert response.redirect_chain == [(reverse("wagtailadmin_home"), 302)]
+    assert "do not have permission" in response.content.decode()
+    assert not ModelLogEntry.objects.filter(action=LOG_RESEND).exists()
+    assert health(client)[1]["notifications"]["failed"] == 1
+
+
+def test_sending_again_takes_a_post(one_retrying_and_one_given_up, client, superuser):
+    client.force_login(superuser)
+
+    assert client.get(reverse(RESEND_URL_NAME)).status_code == 405
+    assert not ModelLogEntry.objects.filter(action=LOG_RESEND).exists()
