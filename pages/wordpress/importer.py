@@ -213,9 +213,7 @@ class Importer:
             return
         PageLogEntry.objects.bulk_create(self.page_log_entries, batch_size=500)
         self.page_log_entries = []
-        for parent_id, added in self.added_children.items():
-            Page.objects.filter(pk=parent_id).update(numchild=F("numchild") + added)
-        self.added_children = {}
+        self.flush_child_counts()
         WordPressOrigin.objects.bulk_create(self.new_origins, batch_size=500)
         fields = ["object_id", "object_model", "digest", "imported_at"]
         now = timezone.now()
@@ -223,6 +221,11 @@ class Importer:
             origin.imported_at = now
         WordPressOrigin.objects.bulk_update(list(self.changed_origins.values()), fields, batch_size=500)
         self.new_origins, self.changed_origins = [], {}
+
+    def flush_child_counts(self):
+        for parent_id, added in self.added_children.items():
+            Page.objects.filter(pk=parent_id).update(numchild=F("numchild") + added)
+        self.added_children = {}
 
     def news(self):
         """The clinic's news index: the one below its home page, created on first use."""
@@ -297,6 +300,8 @@ class Importer:
         else:
             page.draft_title = page.title
             page.save(clean=False)
+            if page.path[: -Page.steplen] != parent.path:
+                page = self.move(page, parent, item)
         if item.status == "future":
             page.save_revision(approved_go_live_at=page.go_live_at, log_action=False)
         self.restrict(page, item, created)
@@ -352,6 +357,22 @@ class Importer:
         page._cached_parent_obj, page._is_site_root = parent, False
         page.save(clean=False, log_action=None)
         self.last_child_paths[parent.pk] = page.path
+        return page
+
+    def move(self, page, parent, item):
+        """WordPress moved the page to another parent since the last import: move it there, to the end, as an
+        editor's move would (Wagtail keeps a redirect from the old address and logs the move), with a slug that is
+        free among its new siblings."""
+        self.flush_child_counts()  # treebeard reads the parents' child counts from the database
+        slug = self.free_slug(parent, page.slug)
+        if slug != page.slug:
+            page.slug = slug
+            page.save(clean=False, update_fields=["slug"])
+        page.move(parent, pos="last-child")
+        parent.numchild += 1  # as the database now says, for the next move's "last child"
+        page = type(page).objects.get(pk=page.pk)
+        self.last_child_paths[parent.pk] = page.path
+        self.report.count(item.type, "moved")
         return page
 
     def slug_for(self, item):

@@ -6,7 +6,7 @@ Never a comment's author, email or text: the report is a file an operator keeps 
 from collections import Counter
 from dataclasses import dataclass, field
 
-OUTCOMES = ("created", "updated", "unchanged", "skipped")
+OUTCOMES = ("created", "updated", "moved", "unchanged", "skipped")
 
 
 @dataclass

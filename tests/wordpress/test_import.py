@@ -201,6 +201,35 @@ def test_a_changed_export_updates_in_place(imported, uploads, tmp_path):
     assert counts()[:7] == before[:7]
 
 
+def test_a_page_moved_in_wordpress_is_moved_here_and_its_old_address_redirects(imported, uploads, tmp_path, client):
+    directions = page_from(imported, 11, Kind.PAGE)
+    old_path = directions.url_path.removeprefix(imported.home_page.url_path)  # "about/directions/"
+    # A clinic page already holds the slug at the new place.
+    imported.home_page.add_child(instance=GeneralPage(title="Directions (ours)", slug="directions"))
+    moved = tmp_path / "moved.xml"
+    text = CLINIC_EXPORT.read_text()
+    moved.write_text(
+        text.replace(
+            "<wp:post_parent>10</wp:post_parent>\n\t\t<wp:post_type><![CDATA[page]]>",
+            "<wp:post_parent>0</wp:post_parent>\n\t\t<wp:post_type><![CDATA[page]]>",
+        )
+    )
+    assert moved.read_text() != text
+
+    out, _ = run_import(moved, imported.site.hostname, "--uploads", str(uploads))
+
+    directions = page_from(imported, 11, Kind.PAGE)
+    assert directions.get_parent().pk == imported.home_page.pk
+    assert directions.slug == "directions-2" and directions.title == "Directions"
+    assert "page: 1 updated, 1 moved, 1 unchanged" in out
+    assert PageLogEntry.objects.filter(page=directions, action="wagtail.move").exists()
+    answer = client.get("/" + old_path, HTTP_HOST=imported.site.hostname)
+    assert answer.status_code in (301, 302) and answer["Location"].endswith("/directions-2/")
+    # A third run with the same export changes nothing more.
+    again, _ = run_import(moved, imported.site.hostname, "--uploads", str(uploads))
+    assert "moved" not in again and page_from(imported, 11, Kind.PAGE).path == directions.path
+
+
 def test_a_message_deleted_at_the_clinic_is_not_brought_back(imported, uploads, tmp_path):
     message_from(imported, 603).delete()
     changed = tmp_path / "changed.xml"
