@@ -39,7 +39,7 @@ GENERATION_KEY = "clinic-sites-generation"
 MAX_REMEMBERED = 5000
 
 _memo_lock = threading.Lock()
-_memo = {"token": None, "sites": {}}
+_memo = {"token": None, "sites": {}, "root_paths": None}
 
 
 def lookup_site(hostname, port):
@@ -53,7 +53,11 @@ def lookup_site(hostname, port):
         site = get_site_for_hostname(hostname, port)
     except Site.DoesNotExist:
         return None
-    return site if site.hostname == hostname else None
+    if site.hostname != hostname:
+        return None
+    # Every request routes from the home page in its specific type: remembered so, it costs no query of its own.
+    site.root_page = site.root_page.specific
+    return site
 
 
 def current_generation():
@@ -74,7 +78,7 @@ def clinic_site_for_host(hostname, port):
     key = (hostname, str(port))
     with _memo_lock:
         if _memo["token"] != token:
-            _memo["token"], _memo["sites"] = token, {}
+            _memo["token"], _memo["sites"], _memo["root_paths"] = token, {}, None
         sites = _memo["sites"]
         if key in sites:
             return _copy(sites[key])
@@ -84,6 +88,23 @@ def clinic_site_for_host(hostname, port):
         if _memo["token"] == token and len(_memo["sites"]) < MAX_REMEMBERED:
             _memo["sites"][key] = site
     return _copy(site)
+
+
+def site_root_paths():
+    """Wagtail's Site.get_site_root_paths() (every page URL is built from it), remembered like the sites.
+
+    It changes only with a Site or a clinic's home page, which bump the generation token; call it after
+    clinic_site_for_host() has read the token for this request.
+    """
+    with _memo_lock:
+        token, paths = _memo["token"], _memo["root_paths"]
+    if paths is not None:
+        return paths
+    paths = tuple(Site.get_site_root_paths())
+    with _memo_lock:
+        if _memo["token"] == token:
+            _memo["root_paths"] = paths
+    return paths
 
 
 def _copy(site):
@@ -101,7 +122,7 @@ def forget_sites():
     old rows under the first token.
     """
     with _memo_lock:
-        _memo["token"], _memo["sites"] = None, {}
+        _memo["token"], _memo["sites"], _memo["root_paths"] = None, {}, None
     _bump()
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(_bump)
@@ -149,6 +170,8 @@ class ClinicHostMiddleware:
         # Cache the answer where Wagtail looks for it, so nothing later falls back to the default site.
         request._wagtail_site = site
         if site is not None:
+            # Where Page.get_url(request) looks for the sites' root paths before asking the shared cache.
+            request._wagtail_cached_site_root_paths = site_root_paths()
             return self.get_response(request)
         if request.path in NEUTRAL_PATHS:
             return self.get_response(request)

@@ -7,10 +7,10 @@ from wagtail.models import Page
 from pages.contact.models import ContactPage
 from pages.content.procedures import ProcedurePage
 from pages.content.references import PageReferencesMixin
-from pages.content.visibility import public
+from pages.content.visibility import ViewRestrictionsMixin, public
 
 
-class ClinicHomePage(PageReferencesMixin, Page):
+class ClinicHomePage(ViewRestrictionsMixin, PageReferencesMixin, Page):
     """The root page of one clinic's website; every page the clinic publishes lives below it."""
 
     introduction = models.TextField(

@@ -13,12 +13,14 @@ from pages.content.panels import ReadingGradePanel
 from pages.content.recovery import RecoveryGuidancePage
 from pages.content.references import PageReferencesMixin
 from pages.content.review_forms import ClinicalPageForm
-from pages.content.visibility import public
+from pages.content.visibility import ViewRestrictionsMixin, public
 from pages.fields import line, optional_image, paragraphs, stream_of
 from pages.patient_messages.page import PatientMessagesMixin
 
 
-class ProcedurePage(PageReferencesMixin, MedicalReviewMixin, PatientMessagesMixin, PatientTextMixin, Page):
+class ProcedurePage(
+    ViewRestrictionsMixin, PageReferencesMixin, MedicalReviewMixin, PatientMessagesMixin, PatientTextMixin, Page
+):
     """One procedure a clinic offers, e.g. facet joint injections, explained for patients."""
 
     # schema.org MedicalProcedureType values.

@@ -12,11 +12,14 @@ from pages.content.mixins import MedicalReviewMixin, PatientTextMixin
 from pages.content.panels import ReadingGradePanel
 from pages.content.references import PageReferencesMixin
 from pages.content.review_forms import ClinicalPageForm
+from pages.content.visibility import ViewRestrictionsMixin
 from pages.fields import paragraphs, stream_of
 from pages.patient_messages.page import PatientMessagesMixin
 
 
-class RecoveryGuidancePage(PageReferencesMixin, MedicalReviewMixin, PatientMessagesMixin, PatientTextMixin, Page):
+class RecoveryGuidancePage(
+    ViewRestrictionsMixin, PageReferencesMixin, MedicalReviewMixin, PatientMessagesMixin, PatientTextMixin, Page
+):
     """After-care for one procedure ("What to expect after ..."), printable as a one- or two-page sheet."""
 
     summary = models.TextField(
