@@ -18,7 +18,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -27,12 +27,33 @@ logger = logging.getLogger(__name__)
 REDIS_AWAY = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
+class ReusedRedisClient(RedisCacheClient):
+    """Django's Redis client, keeping one redis-py client per connection pool instead of building one per call.
+
+    Building a redis-py client (its table of about 200 response callbacks) costs more CPU than the call itself,
+    and a submitted form makes several calls. A client is only a pool and those callbacks: safe to share between
+    threads, and after a fork its pool opens new connections (redis-py checks the process id).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
     # Seconds the cache is skipped after Redis failed to answer (OPTIONS may not carry it: they go to redis-py).
     DOWN_SECONDS = 5.0
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusedRedisClient
         self._down_until = 0.0
 
     def _call(self, name, fallback, *args, **kwargs):

@@ -13,12 +13,15 @@ depends only on what they sent themselves: their text, their form, their own int
 
 import enum
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from pages import antispam
 from pages.clinics.models import ClinicSettings
@@ -33,6 +36,15 @@ FORM_TOKEN_CLAIM_KEY = "patient-messages:form-token:{}"  # noqa: S105 - a cache 
 # Set once a form has taken its flood slots, so sending the same form again (after a failed attempt) never
 # counts against the patient's flood limit a second time.
 FORM_FLOOD_PAID_KEY = "patient-messages:flood-paid:{}"
+# What receiving a message reads of the clinic's settings: whether messages are closed, and the moderation rules
+# (ClinicSettings.moderation_rules). Only these columns, without the logo and privacy page a rendered page joins.
+SUBMISSION_SETTINGS_FIELDS = (
+    "site_id",
+    "messages_close_after_days",
+    "message_link_limit",
+    "message_disallowed_words",
+    "message_moderation_words",
+)
 STILL_SENDING_MESSAGE = (
     "Your message is still being sent. Please wait a few seconds and press Send again; what you typed is still "
     "below, and it will not be sent twice."
@@ -74,6 +86,8 @@ class Submission:
     page: object
     request: object
     form: PatientMessageForm
+    # The clinic's settings (SUBMISSION_SETTINGS_FIELDS), read once.
+    clinic: ClinicSettings
     # Spam flags set by the steps (the email flood limit) on top of the form's own traps.
     held_flags: list = field(default_factory=list)
     # The cache key of the form's lock while this request holds it.
@@ -99,16 +113,44 @@ class Submission:
     def ip(self):
         return antispam.client_ip(self.request.META, getattr(settings, "ANTISPAM_TRUSTED_PROXIES", 0))
 
+    @cached_property
+    def stored_token_hashes(self):
+        """The form-token hashes of the stored messages that are this form's, or the same text from the same email
+        on the same page: one query for `already_sent` and `duplicate`, which each read their part at their step.
+
+        Both match by an index (the unique token hash; email and page), and the second set is at most a few rows:
+        a duplicate is never stored.
+        """
+        same_form = Q(form_token_hash=self.token_hash) if self.token_hash else Q(pk__in=[])
+        same_text = Q(author_email=self.email, page_id=self.page.pk, body=self.body)
+        return set(PatientMessage.objects.filter(same_form | same_text).values_list("form_token_hash", flat=True))
+
+
+def clinic_for_submission(page, request):
+    """The settings of the clinic the page is served for (SUBMISSION_SETTINGS_FIELDS only), in one small query;
+    the full row (created when missing) only for a clinic without one."""
+    site_id = page.get_url_parts(request)[0]
+    clinic = ClinicSettings.objects.filter(site_id=site_id).only(*SUBMISSION_SETTINGS_FIELDS).first()
+    return clinic or ClinicSettings.for_request(request)
+
+
+def messages_open(page, clinic):
+    """Whether `page` accepts messages now (the page's switch, the clinic's "close after N days")."""
+    return rules.messages_are_open(
+        page.accept_messages, page.first_published_at, clinic.messages_close_after_days, timezone.now()
+    )
+
 
 def receive(page, request):
     """Check and store the message posted to `page`; the Outcome says what happened and what to show."""
-    if not page.messages_are_open(request):
+    clinic = clinic_for_submission(page, request)
+    if not messages_open(page, clinic):
         # Closed since the form was shown: nothing is stored, but the text is handed back for the patient to keep.
         return Outcome(Result.CLOSED, refused_text=request.POST.get("message", "")[:MAX_BODY_LENGTH])
     form = PatientMessageForm.for_page(page, request.POST)
     if not form.is_valid():
         return Outcome(Result.INVALID, form=form)
-    submission = Submission(page, request, form)
+    submission = Submission(page, request, form, clinic)
     # The order is part of the privacy rule above: every step before `duplicate` reads only what the sender sent
     # (and takes the same flood slots for a duplicate as for a new message), so a duplicate is refused or thanked
     # exactly when a new message would be.
@@ -146,7 +188,7 @@ def form_token_was_used(token_hash):
 
 def already_sent(submission):
     """The same filled-in form again and its message is stored: the patient is simply thanked."""
-    if submission.token_hash and form_token_was_used(submission.token_hash):
+    if submission.token_hash and submission.token_hash in submission.stored_token_hashes:
         return Outcome(Result.ALREADY_SENT, urgent=submission.urgent)
     return None
 
@@ -179,13 +221,15 @@ def flood_limit(submission):
     """
     policy = submission.form.spam_policy
     paid_key = FORM_FLOOD_PAID_KEY.format(submission.token_hash) if submission.token_hash else None
-    if paid_key and cache.get(paid_key) is not None:
-        return None  # this form already took its slots on an earlier attempt that stored nothing
+    # Marked paid first, atomically (add): a form that finds the mark took its slots on an earlier attempt that
+    # stored nothing. The mark goes again when the slots were refused, so the form has paid only when it passed.
+    if paid_key and not cache.add(paid_key, 1, timeout=policy.max_age + 60):
+        return None
     problem = flood.flood_problem(cache, ip=submission.ip, email=submission.email, policy=policy)
     if problem is None:
-        if paid_key:
-            cache.set(paid_key, 1, timeout=policy.max_age + 60)
         return None
+    if paid_key:
+        cache.delete(paid_key)
     if problem == flood.FLOOD_BY_EMAIL:
         submission.held_flags.append(rules.FLAG_TIME_TRAP)
         return None
@@ -230,9 +274,7 @@ def duplicate(submission):
     Thanked rather than told: "you already sent this" would confirm to anyone who types an approved message and a
     guessed address that the address wrote it. Sending that form again meets this rule again, and is thanked again.
     """
-    if PatientMessage.objects.filter(
-        author_email=submission.email, page_id=submission.page.pk, body=submission.body
-    ).exists():
+    if submission.stored_token_hashes - {submission.token_hash}:
         return Outcome(Result.DUPLICATE, urgent=submission.urgent)
     return None
 
@@ -242,19 +284,21 @@ def store(submission):
     from pages.patient_messages.notifications import notify_new_patient_message  # loads task backends: not at import
 
     form, page = submission.form, submission.page
-    clinic = ClinicSettings.for_request(submission.request)
     decision = rules.decide(
         submission.body,
         form.cleaned_data["name"],
         submission.email,
-        clinic.moderation_rules(),
+        submission.clinic.moderation_rules(),
         bot_flags=form.bot_flags + submission.held_flags,
     )
     status = Status.SPAM if decision.is_spam else Status.PENDING
+    # Outside a transaction (every request) the INSERT is one of its own, committed at once; inside a caller's,
+    # a savepoint keeps a refused INSERT (the unique form token) from spoiling the rest of it.
+    in_transaction = transaction.get_connection().in_atomic_block
     try:
-        with transaction.atomic():
+        with transaction.atomic() if in_transaction else nullcontext():
             message = PatientMessage(
-                site=page.get_site(),
+                site_id=submission.clinic.site_id,
                 page=page,
                 author_name=form.cleaned_data["name"],
                 author_email=submission.email,

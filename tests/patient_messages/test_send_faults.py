@@ -114,7 +114,9 @@ def test_a_race_lost_at_the_insert_thanks_the_patient_without_a_second_row(proce
     assert form.is_valid()
     PatientMessageFactory(page=procedure_a, form_token_hash=form.token_hash)
 
-    outcome = submission.store(submission.Submission(procedure_a, request, form))
+    clinic = submission.clinic_for_submission(procedure_a, request)
+
+    outcome = submission.store(submission.Submission(procedure_a, request, form, clinic))
 
     assert outcome.result is Result.ALREADY_SENT and outcome.sent
     assert PatientMessage.objects.count() == 1

@@ -84,6 +84,11 @@ class OwnPostgres:
         # -l again: without it the restarted server would write to pg_ctl's output, which is never closed.
         self._pg_ctl("-l", str(self.log), "-m", "fast", "restart")
 
+    @property
+    def pid(self):
+        """The postmaster's process id (the first line of postmaster.pid)."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
     def is_running(self):
         try:
             self._pg_ctl("status", timeout=5)

@@ -124,17 +124,35 @@ class Server:
         raise RuntimeError(f"{self.name} did not answer /healthz/ in {START_TIMEOUT}s:\n{self.log_tail()}")
 
 
+def _cpu_ticks(pid, reaped=False):
+    """utime + stime of a process (fields 14 and 15 of /proc/PID/stat), plus those of its children that have ended
+    (cutime + cstime, 16 and 17) when `reaped`; 0 for a process that is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return sum(int(value) for value in fields[11 : 15 if reaped else 13])
+
+
+def _children(pid):
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
 def cpu_seconds_of_children(server):
     """CPU seconds (user + system) the server's child processes (gunicorn's workers) have used so far (Linux)."""
     pid = server.process.pid
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for child in children:
-        with suppress(OSError):
-            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / ticks
+    return sum(_cpu_ticks(child) for child in _children(pid)) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds_of_tree(pid):
+    """CPU seconds a server process and all its children used so far, those that have ended included (Linux):
+    PostgreSQL's postmaster with its backends, or a redis-server."""
+    return (_cpu_ticks(pid, reaped=True) + sum(_cpu_ticks(child, reaped=True) for child in _children(pid))) / (
+        os.sysconf("SC_CLK_TCK")
+    )
 
 
 def gunicorn(folder, port, database, workers=2, redis_url=None, env=None, name="gunicorn"):
