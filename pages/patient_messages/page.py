@@ -73,8 +73,10 @@ class PatientMessagesMixin(RoutablePageMixin, models.Model):
             add_never_cache_headers(response)
         return response
 
-    def messages_are_open(self, request):
-        clinic = ClinicSettings.for_request(request)
+    def messages_are_open(self, request, clinic=None):
+        """Whether this page accepts messages now (its switch, the clinic's "close after N days"); `clinic` is the
+        clinic's settings when the caller has them already."""
+        clinic = clinic or ClinicSettings.for_request(request)
         return rules.messages_are_open(
             self.accept_messages, self.first_published_at, clinic.messages_close_after_days, timezone.now()
         )

@@ -134,17 +134,10 @@ def clinic_for_submission(page, request):
     return clinic or ClinicSettings.for_request(request)
 
 
-def messages_open(page, clinic):
-    """Whether `page` accepts messages now (the page's switch, the clinic's "close after N days")."""
-    return rules.messages_are_open(
-        page.accept_messages, page.first_published_at, clinic.messages_close_after_days, timezone.now()
-    )
-
-
 def receive(page, request):
     """Check and store the message posted to `page`; the Outcome says what happened and what to show."""
     clinic = clinic_for_submission(page, request)
-    if not messages_open(page, clinic):
+    if not page.messages_are_open(request, clinic):
         # Closed since the form was shown: nothing is stored, but the text is handed back for the patient to keep.
         return Outcome(Result.CLOSED, refused_text=request.POST.get("message", "")[:MAX_BODY_LENGTH])
     form = PatientMessageForm.for_page(page, request.POST)
@@ -274,7 +267,8 @@ def duplicate(submission):
     Thanked rather than told: "you already sent this" would confirm to anyone who types an approved message and a
     guessed address that the address wrote it. Sending that form again meets this rule again, and is thanked again.
     """
-    if submission.stored_token_hashes - {submission.token_hash}:
+    # Any stored match that is not this very form (whose row `already_sent` answered): the same text again.
+    if any(not submission.token_hash or stored != submission.token_hash for stored in submission.stored_token_hashes):
         return Outcome(Result.DUPLICATE, urgent=submission.urgent)
     return None
 

@@ -178,9 +178,14 @@ class FlagsColumn(Column):
 STATUS_COUNT_CAP = 10_000
 
 
+def count_up_to(queryset, cap):
+    """The number of rows of `queryset`, counted no further than cap + 1 (a LIMIT under the COUNT)."""
+    return queryset.order_by().values("pk")[: cap + 1].count()
+
+
 def capped_count(queryset, cap=STATUS_COUNT_CAP):
     """The number of rows of `queryset` as shown: exact up to `cap`, "10,000+" beyond (reads at most cap + 1)."""
-    count = queryset.values("pk")[: cap + 1].count()
+    count = count_up_to(queryset, cap)
     return f"{cap:,}+" if count > cap else count
 
 
@@ -191,7 +196,7 @@ class CappedPaginator(WagtailPaginator):
 
     @cached_property
     def _counted(self):
-        return self.object_list.order_by().values("pk")[: STATUS_COUNT_CAP + 1].count()
+        return count_up_to(self.object_list, STATUS_COUNT_CAP)
 
     @property
     def capped(self):
